@@ -1,0 +1,1 @@
+//! Users, passwords, TOTP two-factor, sessions, lockout and recovery codes.

@@ -1,0 +1,112 @@
+//! The `hookdesk` command line (DESIGN §6). Output is JSON with `--json`; errors go to stderr.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use hookdesk_core::store::Db;
+use hookdesk_core::{Error, Result};
+use serde_json::{json, Value};
+
+#[derive(Parser)]
+#[command(name = "hookdesk", version, about = "Hookdesk: webhook delivery for restaurants and merchants")]
+struct Cli {
+    /// Data directory shared with the desktop app.
+    #[arg(long, global = true, env = "HOOKDESK_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print JSON (errors as {"code","message","field"} on stderr).
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Version, data directory and schema version.
+    Status,
+    /// Run the delivery engine and the ingest API until SIGTERM or Ctrl-C.
+    Serve {
+        #[arg(long, default_value = hookdesk_core::delivery::ingest::DEFAULT_LISTEN)]
+        listen: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                eprintln!("{}", serde_json::to_string(&e.to_payload()).unwrap_or_default());
+            } else {
+                eprintln!("error: {e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data_dir(cli: &Cli) -> PathBuf {
+    hookdesk_core::paths::resolve_data_dir(cli.data_dir.clone())
+}
+
+fn open(cli: &Cli) -> Result<Db> {
+    Db::open(&data_dir(cli))
+}
+
+/// Prints a command's result: compact JSON with `--json`, indented JSON for people otherwise.
+pub fn print(json_out: bool, v: &Value) {
+    if json_out {
+        println!("{v}");
+    } else {
+        println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+    }
+}
+
+/// Serialises a result value for [`print`].
+pub fn to_json<T: serde::Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::Delivery(e.to_string()))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match &cli.cmd {
+        Cmd::Status => {
+            let db = open(&cli)?;
+            let s = hookdesk_core::status::app_status(&db)?;
+            print(cli.json, &to_json(&s)?);
+            Ok(())
+        }
+        Cmd::Serve { listen } => {
+            let db = Arc::new(open(&cli)?);
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let (addr, listener) = hookdesk_core::delivery::ingest::bind(listen).await?;
+                // Scripts wait for this first line before they send anything.
+                println!("{}", json!({"listening": addr.to_string()}));
+                hookdesk_core::delivery::ingest::serve(listener, db, shutdown_signal()).await
+            })
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = tokio::signal::ctrl_c() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,1 @@
+//! The event catalogue: every event type, its family, app scope, description and sample payload.

@@ -1,0 +1,21 @@
+use serde::Serialize;
+
+use crate::store::Db;
+use crate::Result;
+
+/// What the app shell's status panel shows.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    pub version: String,
+    pub data_dir: String,
+    pub schema_version: i64,
+}
+
+pub fn app_status(db: &Db) -> Result<AppStatus> {
+    Ok(AppStatus {
+        version: crate::VERSION.to_string(),
+        data_dir: db.data_dir().display().to_string(),
+        schema_version: db.schema_version()?,
+    })
+}

@@ -1,0 +1,45 @@
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::{Error, Result};
+
+/// Applied in order; each is recorded in `schema_migrations`. Never edit one that has shipped: add another.
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+];
+
+pub fn known_schema_version() -> i64 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+pub fn current_version(conn: &Connection) -> Result<i64> {
+    let v: Option<i64> = conn
+        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(v.unwrap_or(0))
+}
+
+pub fn apply(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+        );",
+    )?;
+    let found = current_version(conn)?;
+    let known = known_schema_version();
+    if found > known {
+        return Err(Error::SchemaTooNew { found, known });
+    }
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            params![version, name],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}

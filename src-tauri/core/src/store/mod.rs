@@ -1,0 +1,67 @@
+//! SQLite access. One file per table family; this file opens the database and applies migrations.
+
+mod migrate;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use crate::Result;
+
+pub use migrate::{known_schema_version, MIGRATIONS};
+
+/// An open Hookdesk database. Commands share one connection; the engine opens its own with [`Db::connect`].
+pub struct Db {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("path", &self.path).finish()
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) `hookdesk.db` in `data_dir` and brings its schema up to date.
+    pub fn open(data_dir: &Path) -> Result<Db> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = data_dir.join(crate::paths::DB_FILE);
+        let mut conn = connect(&path)?;
+        migrate::apply(&mut conn)?;
+        Ok(Db { path, conn: Mutex::new(conn) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The shared connection. A poisoned lock only means another thread panicked mid-call; SQLite's own
+    /// transactions keep the data consistent, so the connection stays usable.
+    pub fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A fresh connection to the same file, configured like the shared one.
+    pub fn connect(&self) -> Result<Connection> {
+        connect(&self.path)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        migrate::current_version(&self.conn())
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
+}
