@@ -31,7 +31,7 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
 
 pub fn run() {
     let state = AppState::open(resolve_data_dir(data_dir_from_args()));
-    if let Err(e) = builder(state).run(tauri::generate_context!()) {
+    if let Err(e) = builder::<tauri::Wry>(state).run(tauri::generate_context!()) {
         eprintln!("hookdesk: the window could not be started: {e}");
         std::process::exit(1);
     }

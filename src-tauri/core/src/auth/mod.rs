@@ -1,1 +1,5 @@
 //! Users, passwords, TOTP two-factor, sessions, lockout and recovery codes.
+
+mod roles;
+
+pub use roles::{Actor, Permission, Role};

@@ -1,5 +1,9 @@
 //! Validated domain types: a value of these types is valid by construction.
 
+mod auth;
+mod header;
 mod secret;
 
-pub use secret::Secret;
+pub use auth::{HookAuth, HookSignature, KeySource};
+pub use header::HeaderName;
+pub use secret::{mask, Secret};
