@@ -1,26 +1,63 @@
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
-use hookdesk_core::store::Db;
-use hookdesk_core::{Error, Result};
+use hookdesk_core::auth::{Actor, Permission};
+use hookdesk_core::delivery::engine::Engine;
+use hookdesk_core::domain::Secret;
+use hookdesk_core::{Ctx, Error, Result};
 
-/// Shared by every command. A database that failed to open is kept as its error so the window can say why
-/// instead of the process vanishing.
+/// Shared by every command. A data directory that failed to open is kept as its error so the window can
+/// say why instead of the process vanishing.
 pub struct AppState {
-    db: std::result::Result<Db, (String, String)>,
+    ctx: std::result::Result<Arc<Ctx>, String>,
+    /// The one signed-in session of this window; its token never reaches the web view.
+    session: Mutex<Option<Secret>>,
+    engine: OnceLock<Engine>,
 }
 
 impl AppState {
     pub fn open(data_dir: PathBuf) -> Self {
-        let db = Db::open(&data_dir).map_err(|e| (e.code().to_string(), e.to_string()));
-        if let Err((_, msg)) = &db {
+        let ctx = Ctx::open(&data_dir).map(Arc::new).map_err(|e| e.to_string());
+        if let Err(msg) = &ctx {
             eprintln!("hookdesk: {msg}");
         }
-        AppState { db }
+        AppState { ctx, session: Mutex::new(None), engine: OnceLock::new() }
     }
 
-    pub fn db(&self) -> Result<&Db> {
-        self.db
+    pub fn ctx(&self) -> Result<&Arc<Ctx>> {
+        self.ctx.as_ref().map_err(|msg| Error::Conflict(msg.clone()))
+    }
+
+    pub fn engine(&self) -> Result<Engine> {
+        if let Some(e) = self.engine.get() {
+            return Ok(e.clone());
+        }
+        let e = Engine::new(self.ctx()?.clone())?;
+        Ok(self.engine.get_or_init(|| e).clone())
+    }
+
+    pub fn set_session(&self, token: Option<Secret>) {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = token;
+    }
+
+    /// The session token, or `locked` when nobody is signed in.
+    pub fn token(&self) -> Result<String> {
+        self.session
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
             .as_ref()
-            .map_err(|(_, msg)| Error::Conflict(msg.clone()))
+            .map(|s| s.expose().to_string())
+            .ok_or(Error::Locked)
+    }
+
+    pub fn has_session(&self) -> bool {
+        self.session.lock().map(|s| s.is_some()).unwrap_or(false)
+    }
+
+    /// The unlocked user for a command, checked by the core on every call.
+    pub fn actor(&self, perm: Permission) -> Result<(Arc<Ctx>, Actor)> {
+        let ctx = self.ctx()?.clone();
+        let actor = hookdesk_core::auth::require(&ctx, &self.token()?, perm)?;
+        Ok((ctx, actor))
     }
 }

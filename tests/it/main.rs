@@ -3,3 +3,12 @@
 mod support;
 
 mod db_open;
+mod wire_receiver;
+mod wire_send;
+mod wire_ssrf;
+mod config_cli;
+mod config_hooks;
+mod config_order_webhooks;
+mod config_secrets;
+mod config_support;
+mod config_transfer;

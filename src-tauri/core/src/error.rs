@@ -15,6 +15,8 @@ pub enum Error {
     Unauthorized,
     #[error("too many wrong codes: locked until {until}")]
     LockedOut { until: String },
+    #[error("set up two-factor sign-in first: scan the key with an authenticator app and confirm a code")]
+    EnrollmentRequired,
     #[error("your role may not {0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -47,6 +49,7 @@ impl Error {
             Error::Locked => "locked",
             Error::Unauthorized => "unauthorized",
             Error::LockedOut { .. } => "locked_out",
+            Error::EnrollmentRequired => "enrollment_required",
             Error::Forbidden(_) => "forbidden",
             Error::Crypto(_) => "crypto",
             Error::SchemaTooNew { .. } => "schema_too_new",

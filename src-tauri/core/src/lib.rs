@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod clock;
+pub mod config;
 pub mod crypto;
 pub mod ctx;
 pub mod delivery;

@@ -1,5 +1,24 @@
 //! Users, passwords, TOTP two-factor, sessions, lockout and recovery codes.
 
+mod accounts;
+mod codes;
+mod credentials;
+mod enroll;
+pub mod recovery;
 mod roles;
+mod session;
+pub mod totp;
+mod views;
 
+pub use accounts::{
+    add_user, create_admin, list_users, needs_setup, remove_user, set_idle_minutes,
+};
+pub use codes::LOCKOUT;
+pub use credentials::{UserName, MIN_PASSWORD_CHARS};
+pub use enroll::{begin_enrollment, confirm_enrollment_for_token, confirm_enrollment_for_user};
 pub use roles::{Actor, Permission, Role};
+pub use session::{
+    idle_minutes, lock, require, session_info, sign_in, sign_out, token_hash, unlock,
+    verify_fresh_code, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
+};
+pub use views::{Enrollment, SessionInfo, SignIn, UnlockInfo, UserView};

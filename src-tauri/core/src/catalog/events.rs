@@ -42,7 +42,10 @@ impl AppType {
             "pos" => Ok(AppType::Pos),
             "rider" => Ok(AppType::Rider),
             "loyalty" => Ok(AppType::Loyalty),
-            _ => Err(crate::Error::invalid(field, "must be channel, pos, rider or loyalty")),
+            _ => Err(crate::Error::invalid(
+                field,
+                "must be channel, pos, rider or loyalty",
+            )),
         }
     }
 
@@ -67,59 +70,217 @@ pub struct EventInfo {
 use AppType::{Channel as C, Loyalty as L, Pos as P, Rider as R};
 
 const fn ev(name: &'static str, family: Family, description: &'static str) -> EventInfo {
-    EventInfo { name, family, scope: &[], description }
+    EventInfo {
+        name,
+        family,
+        scope: &[],
+        description,
+    }
 }
 
 const fn os(name: &'static str, scope: &'static [AppType], description: &'static str) -> EventInfo {
-    EventInfo { name, family: Family::OrderStatus, scope, description }
+    EventInfo {
+        name,
+        family: Family::OrderStatus,
+        scope,
+        description,
+    }
 }
 
 /// All 44 events, grouped by family in the order the UI lists them.
 pub static EVENTS: &[EventInfo] = &[
-    ev("order.open", Family::Hub, "A check was opened: an order placed on OLO, or in the POS when third-party is active"),
-    ev("order.update", Family::Hub, "A check changed, such as an added item or a new table"),
+    ev(
+        "order.open",
+        Family::Hub,
+        "A check was opened: an order placed on OLO, or in the POS when third-party is active",
+    ),
+    ev(
+        "order.update",
+        Family::Hub,
+        "A check changed, such as an added item or a new table",
+    ),
     ev("order.close", Family::Hub, "A check was closed"),
-    ev("new_order", Family::OrderInjection, "A new order ready to be processed; any 2xx accepts it"),
-    ev("validate_order", Family::OrderInjection, "An order pending validation; the receiver answers {\"valid_order\": bool}"),
-    ev("is_online", Family::OrderInjection, "Checks that the POS is online; the receiver answers {\"online\": bool}"),
+    ev(
+        "new_order",
+        Family::OrderInjection,
+        "A new order ready to be processed; any 2xx accepts it",
+    ),
+    ev(
+        "validate_order",
+        Family::OrderInjection,
+        "An order pending validation; the receiver answers {\"valid_order\": bool}",
+    ),
+    ev(
+        "is_online",
+        Family::OrderInjection,
+        "Checks that the POS is online; the receiver answers {\"online\": bool}",
+    ),
     os("order-accepted", &[P], "An order has been created"),
-    os("order-in-kitchen", &[C, R, L], "The POS received the order and it will be prepared"),
-    os("order-ready-to-pick-up", &[C, R], "A delivery-by-location order is ready to be picked up"),
-    os("order-picked-up", &[C], "A takeaway order was picked up by the customer"),
+    os(
+        "order-in-kitchen",
+        &[C, R, L],
+        "The POS received the order and it will be prepared",
+    ),
+    os(
+        "order-ready-to-pick-up",
+        &[C, R],
+        "A delivery-by-location order is ready to be picked up",
+    ),
+    os(
+        "order-picked-up",
+        &[C],
+        "A takeaway order was picked up by the customer",
+    ),
     os("order-served", &[C], "An order-at-table order was served"),
     os("order-canceled", &[P, R, L], "An order was canceled"),
-    os("rider-created", &[C, P], "A rider took charge of the delivery"),
-    os("rider-picking", &[C, P], "The rider is on the way to the restaurant"),
-    os("rider-delivering", &[C, P], "The rider is on the way to the customer"),
+    os(
+        "rider-created",
+        &[C, P],
+        "A rider took charge of the delivery",
+    ),
+    os(
+        "rider-picking",
+        &[C, P],
+        "The rider is on the way to the restaurant",
+    ),
+    os(
+        "rider-delivering",
+        &[C, P],
+        "The rider is on the way to the customer",
+    ),
     os("rider-completed", &[C, P], "The delivery was completed"),
     os("rider-error", &[C, P], "An error occurred during delivery"),
-    os("rider-proof-delivery", &[C], "Proof of delivery (a base64 PNG)"),
-    os("rider-refund", &[C], "The order was not delivered and is refunded (amounts in cents)"),
-    ev("ach.submitted", Family::Merchant, "ACH status updated to submitted"),
-    ev("ach.settled", Family::Merchant, "ACH status updated to settled"),
-    ev("ach.returned", Family::Merchant, "ACH status updated to returned"),
+    os(
+        "rider-proof-delivery",
+        &[C],
+        "Proof of delivery (a base64 PNG)",
+    ),
+    os(
+        "rider-refund",
+        &[C],
+        "The order was not delivered and is refunded (amounts in cents)",
+    ),
+    ev(
+        "ach.submitted",
+        Family::Merchant,
+        "ACH status updated to submitted",
+    ),
+    ev(
+        "ach.settled",
+        Family::Merchant,
+        "ACH status updated to settled",
+    ),
+    ev(
+        "ach.returned",
+        Family::Merchant,
+        "ACH status updated to returned",
+    ),
     ev("ach.voided", Family::Merchant, "ACH transaction voided"),
-    ev("ach.failed", Family::Merchant, "ACH status updated to failed"),
-    ev("ach.note_added", Family::Merchant, "Note added to an ACH transaction"),
-    ev("cau.created", Family::Merchant, "A card account updater record was created"),
-    ev("cau.submitted", Family::Merchant, "Card submitted to the processor for update"),
-    ev("cau.updated_expiration", Family::Merchant, "An updated expiration date was received"),
-    ev("cau.updated_card", Family::Merchant, "An updated card number was received"),
-    ev("cau.contact_customer", Family::Merchant, "The issuer asks to contact the customer for a new card number"),
-    ev("cau.account_closed", Family::Merchant, "Notification of account closure received"),
-    ev("product.inventory.ordered", Family::Merchant, "Inventory adjusted after a sale"),
-    ev("product.inventory.adjusted", Family::Merchant, "Inventory adjusted in the products database"),
-    ev("transaction.sale.success", Family::Merchant, "A sale transaction was approved"),
-    ev("transaction.sale.failure", Family::Merchant, "A sale transaction failed, including declines and errors"),
-    ev("transaction.sale.voided", Family::Merchant, "A sale transaction was voided"),
-    ev("transaction.sale.captured", Family::Merchant, "A sale transaction was captured"),
-    ev("transaction.sale.adjusted", Family::Merchant, "A sale transaction was adjusted"),
-    ev("transaction.sale.queued", Family::Merchant, "A sale transaction was queued"),
-    ev("transaction.sale.unvoided", Family::Merchant, "A voided sale transaction was unvoided"),
-    ev("transaction.refund.success", Family::Merchant, "A refund transaction was approved"),
-    ev("transaction.refund.voided", Family::Merchant, "A refund transaction was voided"),
-    ev("settlement.batch.success", Family::Merchant, "A batch settled successfully"),
-    ev("settlement.batch.failure", Family::Merchant, "A batch got an error when attempting to settle"),
+    ev(
+        "ach.failed",
+        Family::Merchant,
+        "ACH status updated to failed",
+    ),
+    ev(
+        "ach.note_added",
+        Family::Merchant,
+        "Note added to an ACH transaction",
+    ),
+    ev(
+        "cau.created",
+        Family::Merchant,
+        "A card account updater record was created",
+    ),
+    ev(
+        "cau.submitted",
+        Family::Merchant,
+        "Card submitted to the processor for update",
+    ),
+    ev(
+        "cau.updated_expiration",
+        Family::Merchant,
+        "An updated expiration date was received",
+    ),
+    ev(
+        "cau.updated_card",
+        Family::Merchant,
+        "An updated card number was received",
+    ),
+    ev(
+        "cau.contact_customer",
+        Family::Merchant,
+        "The issuer asks to contact the customer for a new card number",
+    ),
+    ev(
+        "cau.account_closed",
+        Family::Merchant,
+        "Notification of account closure received",
+    ),
+    ev(
+        "product.inventory.ordered",
+        Family::Merchant,
+        "Inventory adjusted after a sale",
+    ),
+    ev(
+        "product.inventory.adjusted",
+        Family::Merchant,
+        "Inventory adjusted in the products database",
+    ),
+    ev(
+        "transaction.sale.success",
+        Family::Merchant,
+        "A sale transaction was approved",
+    ),
+    ev(
+        "transaction.sale.failure",
+        Family::Merchant,
+        "A sale transaction failed, including declines and errors",
+    ),
+    ev(
+        "transaction.sale.voided",
+        Family::Merchant,
+        "A sale transaction was voided",
+    ),
+    ev(
+        "transaction.sale.captured",
+        Family::Merchant,
+        "A sale transaction was captured",
+    ),
+    ev(
+        "transaction.sale.adjusted",
+        Family::Merchant,
+        "A sale transaction was adjusted",
+    ),
+    ev(
+        "transaction.sale.queued",
+        Family::Merchant,
+        "A sale transaction was queued",
+    ),
+    ev(
+        "transaction.sale.unvoided",
+        Family::Merchant,
+        "A voided sale transaction was unvoided",
+    ),
+    ev(
+        "transaction.refund.success",
+        Family::Merchant,
+        "A refund transaction was approved",
+    ),
+    ev(
+        "transaction.refund.voided",
+        Family::Merchant,
+        "A refund transaction was voided",
+    ),
+    ev(
+        "settlement.batch.success",
+        Family::Merchant,
+        "A batch settled successfully",
+    ),
+    ev(
+        "settlement.batch.failure",
+        Family::Merchant,
+        "A batch got an error when attempting to settle",
+    ),
 ];
 
 /// A known event type; only [`EventType::parse`] makes one.
@@ -150,7 +311,9 @@ impl EventType {
             .iter()
             .find(|e| e.name == s)
             .map(EventType)
-            .ok_or_else(|| crate::Error::invalid(field, format!("unknown event type {:?}", truncate(s))))
+            .ok_or_else(|| {
+                crate::Error::invalid(field, format!("unknown event type {:?}", truncate(s)))
+            })
     }
 
     pub fn name(self) -> &'static str {
@@ -202,7 +365,10 @@ mod tests {
         assert_eq!(names.len(), 44);
         let count = |f| EVENTS.iter().filter(|e| e.family == f).count();
         assert_eq!((count(Family::Hub), count(Family::OrderInjection)), (3, 3));
-        assert_eq!((count(Family::OrderStatus), count(Family::Merchant)), (13, 25));
+        assert_eq!(
+            (count(Family::OrderStatus), count(Family::Merchant)),
+            (13, 25)
+        );
     }
 
     #[test]
@@ -215,6 +381,9 @@ mod tests {
         assert!(!t("rider-refund").allowed_for(Some(AppType::Pos)));
         assert!(!t("rider-error").allowed_for(None));
         assert!(t("ach.settled").allowed_for(None));
-        assert_eq!(EventType::parse("events", "nope").unwrap_err().field(), Some("events"));
+        assert_eq!(
+            EventType::parse("events", "nope").unwrap_err().field(),
+            Some("events")
+        );
     }
 }

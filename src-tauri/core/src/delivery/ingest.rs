@@ -3,24 +3,146 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::routing::get;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::json;
+use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use crate::store::Db;
+use super::engine::Engine;
+use super::outbox::{enqueue, NewEvent};
+use crate::{Ctx, Error};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8471";
+pub const BODY_LIMIT: usize = 512 * 1024;
 
-pub fn router(_db: Arc<Db>) -> Router {
-    Router::new().route("/v1/health", get(|| async { Json(json!({"ok": true})) }))
+#[derive(Clone)]
+struct Api {
+    ctx: Arc<Ctx>,
+    engine: Option<Engine>,
+}
+
+pub fn router(ctx: Arc<Ctx>, engine: Option<Engine>) -> Router {
+    Router::new()
+        .route("/v1/health", get(|| async { Json(json!({"ok": true})) }))
+        .route("/v1/events", post(post_event))
+        .layer(DefaultBodyLimit::disable())
+        .with_state(Api { ctx, engine })
+}
+
+fn problem(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
+    let mut body = json!({"code": code, "message": message});
+    if let Some(f) = field {
+        body["field"] = json!(f);
+    }
+    (status, Json(body)).into_response()
+}
+
+fn from_error(e: &Error) -> Response {
+    let status = match e {
+        Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::NotFound(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let p = e.to_payload();
+    problem(status, &p.code, &p.message, p.field.as_deref())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+}
+
+/// The accepted request body; anything else is refused with the field named.
+fn parse_body(bytes: &[u8]) -> Result<NewEvent, Response> {
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
+        problem(StatusCode::BAD_REQUEST, "invalid_json", &format!("the body is not valid JSON: {e}"), None)
+    })?;
+    let Value::Object(obj) = v else {
+        return Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the body must be a JSON object", None));
+    };
+    for k in obj.keys() {
+        if !matches!(k.as_str(), "type" | "store" | "data" | "key" | "order_key") {
+            let field: String = k.chars().take(64).collect();
+            return Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "unknown field", Some(&field)));
+        }
+    }
+    let string = |name: &str, required: bool| -> Result<Option<String>, Response> {
+        match obj.get(name) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            None | Some(Value::Null) if !required => Ok(None),
+            None | Some(Value::Null) => {
+                Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "this field is required", Some(name)))
+            }
+            Some(_) => Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "must be a string", Some(name))),
+        }
+    };
+    let event_type = string("type", true)?.unwrap_or_default();
+    let store = string("store", true)?.unwrap_or_default();
+    let key = string("key", false)?;
+    let order_key = string("order_key", false)?;
+    let data = obj.get("data").cloned().unwrap_or(Value::Null);
+    NewEvent::parse(&event_type, &store, data, key, order_key).map_err(|e| from_error(&e))
+}
+
+async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> Response {
+    let ctx = api.ctx.clone();
+    let authorized = match bearer(&headers) {
+        Some(t) => {
+            let t = t.to_string();
+            let ctx = ctx.clone();
+            tokio::task::spawn_blocking(move || super::tokens::verify(&ctx, &t))
+                .await
+                .unwrap_or(Ok(false))
+        }
+        None => Ok(false),
+    };
+    match authorized {
+        Ok(true) => {}
+        Ok(false) => {
+            return problem(StatusCode::UNAUTHORIZED, "unauthorized", "a valid ingest token is required", None)
+        }
+        Err(e) => return from_error(&e),
+    }
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                &format!("the body may be at most {} KiB", BODY_LIMIT / 1024),
+                None,
+            )
+        }
+    };
+    let ev = match parse_body(&bytes) {
+        Ok(ev) => ev,
+        Err(resp) => return resp,
+    };
+    let result = tokio::task::spawn_blocking(move || enqueue(&ctx, &ev, ctx.now_ms())).await;
+    match result {
+        Ok(Ok(q)) => {
+            if let Some(engine) = &api.engine {
+                engine.wake();
+            }
+            (StatusCode::ACCEPTED, Json(json!({"event_id": q.event_id, "deliveries": q.deliveries})))
+                .into_response()
+        }
+        Ok(Err(e)) => from_error(&e),
+        Err(_) => problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the event could not be queued", None),
+    }
 }
 
 /// Binds `addr`; returns the bound address (port 0 picks a free one) and the listener to serve on.
 pub async fn bind(addr: &str) -> crate::Result<(SocketAddr, TcpListener)> {
     let addr: SocketAddr = addr
         .parse()
-        .map_err(|_| crate::Error::invalid("listen", "must be an address such as 127.0.0.1:8471"))?;
+        .map_err(|_| Error::invalid("listen", "must be an address such as 127.0.0.1:8471"))?;
     let listener = TcpListener::bind(addr).await?;
     Ok((listener.local_addr()?, listener))
 }
@@ -28,10 +150,11 @@ pub async fn bind(addr: &str) -> crate::Result<(SocketAddr, TcpListener)> {
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
-    db: Arc<Db>,
+    ctx: Arc<Ctx>,
+    engine: Option<Engine>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> crate::Result<()> {
-    axum::serve(listener, router(db))
+    axum::serve(listener, router(ctx, engine))
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

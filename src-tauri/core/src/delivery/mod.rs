@@ -1,3 +1,21 @@
-//! Signing, authentication headers, the HTTP client, retry policy, the engine and the ingest API.
+//! Signing, authentication headers, the HTTP client, retry policy, the outbox, the engine and the ingest API.
 
+pub mod engine;
+pub mod headers;
+pub mod http;
 pub mod ingest;
+pub mod lease;
+pub mod log;
+pub mod outbox;
+pub mod prepare;
+pub mod record;
+pub mod render;
+pub mod response;
+pub mod retry;
+pub mod route;
+pub mod run;
+pub mod sign;
+pub mod stats;
+pub mod ssrf;
+pub mod test_send;
+pub mod tokens;

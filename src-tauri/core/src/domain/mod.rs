@@ -2,8 +2,20 @@
 
 mod auth;
 mod header;
+mod hook;
+mod label;
+mod order_webhook;
 mod secret;
+mod store;
+mod url;
 
-pub use auth::{HookAuth, HookSignature, KeySource};
-pub use header::HeaderName;
+pub use auth::{
+    check_whsec, generate_whsec, AuthInput, HookAuth, HookSignature, KeySource, SignatureInput,
+};
+pub use header::{check_header_value, HeaderName, HeaderValue};
+pub use hook::{HookInput, HookSpec, RetryPreset, StoreScope, TimeoutMs};
+pub use label::Label;
+pub use order_webhook::{OrderWebhookSettings, OrderWebhooksPatch, UrlToggle, UrlTogglePatch};
 pub use secret::{mask, Secret};
+pub use store::{MerchKey, RestaurantId, Store, StoreId, StoreInput};
+pub use url::WebhookUrl;

@@ -47,6 +47,13 @@ impl std::fmt::Display for Secret {
     }
 }
 
+/// Secrets arrive from the UI inside inputs; they are never serialised back out.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
 impl Drop for Secret {
     fn drop(&mut self) {
         self.0.zeroize();

@@ -5,6 +5,9 @@ use crate::{Error, Result};
 /// Applied in order; each is recorded in `schema_migrations`. Never edit one that has shipped: add another.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (2, "auth", include_str!("../../migrations/0002_auth.sql")),
+    (3, "config", include_str!("../../migrations/0003_config.sql")),
+    (4, "delivery", include_str!("../../migrations/0004_delivery.sql")),
 ];
 
 pub fn known_schema_version() -> i64 {

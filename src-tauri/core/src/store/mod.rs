@@ -2,6 +2,13 @@
 
 mod migrate;
 
+pub mod audit;
+pub mod hooks;
+pub mod order_webhooks;
+pub mod sessions;
+pub mod stores;
+pub mod users;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 

@@ -1,13 +1,16 @@
 //! The `hookdesk` command line (DESIGN §6). Output is JSON with `--json`; errors go to stderr.
 
+mod auth;
+mod config;
+mod delivery;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use hookdesk_core::store::Db;
 use hookdesk_core::{Error, Result};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 #[derive(Parser)]
 #[command(name = "hookdesk", version, about = "Hookdesk: webhook delivery for restaurants and merchants")]
@@ -24,13 +27,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
+    #[command(flatten)]
+    Auth(auth::AuthCmd),
+    #[command(flatten)]
+    Config(Box<config::ConfigCmd>),
+    #[command(flatten)]
+    Delivery(delivery::DeliveryCmd),
     /// Version, data directory and schema version.
     Status,
-    /// Run the delivery engine and the ingest API until SIGTERM or Ctrl-C.
-    Serve {
-        #[arg(long, default_value = hookdesk_core::delivery::ingest::DEFAULT_LISTEN)]
-        listen: String,
-    },
 }
 
 fn main() -> ExitCode {
@@ -73,40 +77,14 @@ pub fn to_json<T: serde::Serialize>(v: &T) -> Result<Value> {
 
 fn run(cli: Cli) -> Result<()> {
     match &cli.cmd {
+        Cmd::Auth(cmd) => auth::run(cmd, &data_dir(&cli), cli.json),
+        Cmd::Config(cmd) => config::run(cmd, &data_dir(&cli), cli.json),
         Cmd::Status => {
             let db = open(&cli)?;
             let s = hookdesk_core::status::app_status(&db)?;
             print(cli.json, &to_json(&s)?);
             Ok(())
         }
-        Cmd::Serve { listen } => {
-            let db = Arc::new(open(&cli)?);
-            let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(async move {
-                let (addr, listener) = hookdesk_core::delivery::ingest::bind(listen).await?;
-                // Scripts wait for this first line before they send anything.
-                println!("{}", json!({"listening": addr.to_string()}));
-                hookdesk_core::delivery::ingest::serve(listener, db, shutdown_signal()).await
-            })
-        }
-    }
-}
-
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
-        tokio::select! {
-            _ = term.recv() => {},
-            _ = tokio::signal::ctrl_c() => {},
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        Cmd::Delivery(cmd) => delivery::run(&data_dir(&cli), cli.json, cmd),
     }
 }

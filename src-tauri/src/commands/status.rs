@@ -1,5 +1,3 @@
-//! Thin wrappers: each command takes the state, calls the core and returns its result or typed error.
-
 use hookdesk_core::status::AppStatus;
 use hookdesk_core::Result;
 use tauri::State;
@@ -8,5 +6,5 @@ use crate::AppState;
 
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
-    hookdesk_core::status::app_status(state.db()?)
+    hookdesk_core::status::app_status(&state.ctx()?.db)
 }

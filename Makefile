@@ -1,0 +1,79 @@
+# Hookdesk: `make run` opens the app, `make test` runs every check. Both install what is missing first.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev \
+                xvfb xauth webkit2gtk-driver
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: help run test deps apt-deps node-deps tauri-driver ui lint core-test ui-test e2e build-app serve
+
+help:
+	@echo "make run   build and open Hookdesk (headless: runs 'hookdesk serve')"
+	@echo "make test  fmt, clippy, core tests, UI checks and tests, WebDriver e2e under Xvfb"
+
+## ---- set-up (idempotent) --------------------------------------------------------------------------
+
+deps: apt-deps node-deps tauri-driver
+
+apt-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+node-deps:
+	@command -v node >/dev/null || { echo "Node.js 20.19+ is required (https://nodejs.org)"; exit 1; }
+	@if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+	  cd ui && npm ci --no-audit --no-fund; \
+	fi
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+
+## ---- build --------------------------------------------------------------------------------------
+
+ui: node-deps
+	cd ui && npm run build
+
+build-app: ui
+	cargo build -p hookdesk-desktop -p hookdesk-core
+
+run: deps build-app
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  ./target/debug/hookdesk-desktop; \
+	else \
+	  echo "No display found (DISPLAY and WAYLAND_DISPLAY are unset): starting the headless engine instead."; \
+	  ./target/debug/hookdesk serve; \
+	fi
+
+serve: build-app
+	./target/debug/hookdesk serve
+
+## ---- checks -------------------------------------------------------------------------------------
+
+test: deps ui lint core-test ui-test e2e
+
+lint: ui
+	cargo fmt --all --check
+	cd tests/e2e && cargo fmt --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cd tests/e2e && cargo clippy --all-targets -- -D warnings
+
+core-test:
+	cargo test -p hookdesk-core
+
+ui-test: node-deps
+	cd ui && npm run check && npm test
+
+e2e: build-app tauri-driver
+	cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x900x24" \
+	  cargo test -- --test-threads=1

@@ -1,0 +1,198 @@
+//! `hookdesk init`, `2fa`, `unlock`, `lock` and `user`: accounts and two-factor from the command line.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use clap::{Args, Subcommand};
+use hookdesk_core::auth::{self, Actor, Permission, Role};
+use hookdesk_core::clock::rfc3339;
+use hookdesk_core::domain::Secret;
+use hookdesk_core::{Ctx, Error, Result};
+use serde_json::json;
+
+use super::{print, to_json};
+
+/// The session token other commands act with (from `hookdesk unlock`).
+pub const SESSION_ENV: &str = "HOOKDESK_SESSION";
+
+#[derive(Subcommand)]
+pub enum AuthCmd {
+    /// Create the database and the first admin; prints the two-factor key to add to an authenticator app.
+    Init {
+        #[arg(long, value_name = "NAME")]
+        admin: String,
+        /// Read the password from the first line of stdin.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Two-factor enrollment.
+    #[command(name = "2fa", subcommand)]
+    TwoFactor(TwoFactorCmd),
+    /// Sign in and unlock; prints a session token for HOOKDESK_SESSION.
+    Unlock {
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        /// A 6-digit code from the authenticator app, or a recovery code.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lock the session in HOOKDESK_SESSION.
+    Lock,
+    /// Manage users (admin).
+    #[command(subcommand)]
+    User(UserCmd),
+}
+
+#[derive(Subcommand)]
+pub enum TwoFactorCmd {
+    /// Show the two-factor key of a user who has not enrolled yet (checks the password).
+    Enroll {
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Confirm enrollment with a code from the app; prints the recovery codes once.
+    Confirm {
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        #[arg(long)]
+        code: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    Add(UserAdd),
+    /// Remove a user (not yourself, not the last admin).
+    Remove {
+        name: String,
+    },
+    List,
+}
+
+#[derive(Args)]
+pub struct UserAdd {
+    name: String,
+    #[arg(long, value_parser = ["admin", "manager", "support"])]
+    role: String,
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+/// The actor behind HOOKDESK_SESSION, checked for `perm`. No session means "locked".
+pub fn session_actor(ctx: &Ctx, perm: Permission) -> Result<Actor> {
+    let token = std::env::var(SESSION_ENV).unwrap_or_default();
+    if token.trim().is_empty() {
+        return Err(Error::Locked);
+    }
+    auth::require(ctx, token.trim(), perm)
+}
+
+/// The first line of stdin, without its line ending. Passwords never come from argv.
+fn read_password(password_stdin: bool) -> Result<Secret> {
+    if !password_stdin {
+        return Err(Error::invalid(
+            "password",
+            "pass the password on stdin with --password-stdin",
+        ));
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let trimmed = line.trim_end_matches(['\r', '\n']).to_string();
+    line.clear();
+    if trimmed.is_empty() {
+        return Err(Error::invalid("password", "no password on stdin"));
+    }
+    Ok(Secret::new(trimmed))
+}
+
+fn totp_json(e: &auth::Enrollment) -> serde_json::Value {
+    json!({"secret": e.secret_base32.expose(), "otpauth_url": e.otpauth_url.expose()})
+}
+
+pub fn run(cmd: &AuthCmd, data_dir: &Path, json_out: bool) -> Result<()> {
+    match cmd {
+        AuthCmd::Init {
+            admin,
+            password_stdin,
+        } => {
+            let password = read_password(*password_stdin)?;
+            let ctx = Ctx::open(data_dir)?;
+            let (user, enrollment) = auth::create_admin(&ctx, admin, &password)?;
+            print(
+                json_out,
+                &json!({"user": to_json(&user)?, "totp": totp_json(&enrollment)}),
+            );
+        }
+        AuthCmd::TwoFactor(TwoFactorCmd::Enroll {
+            user,
+            password_stdin,
+        }) => {
+            let password = read_password(*password_stdin)?;
+            let ctx = Ctx::open(data_dir)?;
+            let signed = auth::sign_in(&ctx, user, &password)?;
+            let enrollment = auth::begin_enrollment(&ctx, signed.token.expose());
+            auth::sign_out(&ctx, signed.token.expose())?;
+            print(json_out, &json!({"totp": totp_json(&enrollment?)}));
+        }
+        AuthCmd::TwoFactor(TwoFactorCmd::Confirm { user, code }) => {
+            let ctx = Ctx::open(data_dir)?;
+            let codes = auth::confirm_enrollment_for_user(&ctx, user, code)?;
+            print(json_out, &json!({"recovery_codes": codes}));
+        }
+        AuthCmd::Unlock {
+            user,
+            code,
+            password_stdin,
+        } => {
+            let password = read_password(*password_stdin)?;
+            let ctx = Ctx::open(data_dir)?;
+            let signed = auth::sign_in(&ctx, user, &password)?;
+            let token = signed.token.expose();
+            match auth::unlock(&ctx, token, code) {
+                Ok(info) => print(
+                    json_out,
+                    &json!({"session": token, "expires_at": rfc3339(info.expires_at_ms)}),
+                ),
+                Err(e) => {
+                    // A session that never unlocked is of no use to anyone: drop it.
+                    let _ = auth::sign_out(&ctx, token);
+                    return Err(e);
+                }
+            }
+        }
+        AuthCmd::Lock => {
+            let ctx = Ctx::open(data_dir)?;
+            let token = std::env::var(SESSION_ENV).unwrap_or_default();
+            if token.trim().is_empty() {
+                return Err(Error::Locked);
+            }
+            auth::lock(&ctx, token.trim())?;
+            print(json_out, &json!({"locked": true}));
+        }
+        AuthCmd::User(UserCmd::Add(add)) => {
+            let role = Role::parse("role", &add.role)?;
+            let password = read_password(add.password_stdin)?;
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::ManageUsers)?;
+            let user = auth::add_user(&ctx, &actor, &add.name, role, &password)?;
+            print(json_out, &json!({"user": to_json(&user)?}));
+        }
+        AuthCmd::User(UserCmd::Remove { name }) => {
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::ManageUsers)?;
+            auth::remove_user(&ctx, &actor, name)?;
+            print(json_out, &json!({"removed": name.trim()}));
+        }
+        AuthCmd::User(UserCmd::List) => {
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::ManageUsers)?;
+            let users = auth::list_users(&ctx, &actor)?;
+            print(json_out, &json!({"users": to_json(&users)?}));
+        }
+    }
+    Ok(())
+}

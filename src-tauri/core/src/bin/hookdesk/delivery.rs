@@ -1,0 +1,191 @@
+//! `emit`, `send-test`, `deliveries`, `resend`, `recover`, `serve` and `ingest-token`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use hookdesk_core::auth::Permission;
+use hookdesk_core::delivery::engine::Engine;
+use hookdesk_core::delivery::ingest;
+use hookdesk_core::delivery::log::Filter;
+use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
+use hookdesk_core::delivery::test_send::{send_test, TestSend};
+use hookdesk_core::{Ctx, Error, Result};
+use serde_json::{json, Value};
+
+use crate::auth::session_actor;
+use crate::{print, to_json};
+
+#[derive(Subcommand)]
+pub enum DeliveryCmd {
+    /// Queue a live event; prints {"event_id", "deliveries"}.
+    Emit {
+        #[arg(long = "type")]
+        event_type: String,
+        #[arg(long)]
+        store: String,
+        /// The event's data as JSON, or @FILE to read it from a file.
+        #[arg(long)]
+        data: String,
+        /// Idempotency key: a repeated key queues nothing new.
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long)]
+        order_key: Option<String>,
+    },
+    /// Send a test event to a hook now and print the attempt.
+    SendTest {
+        hook_id: String,
+        #[arg(long)]
+        event: String,
+        /// Data as JSON or @FILE; the event's sample payload when absent.
+        #[arg(long)]
+        data: Option<String>,
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// List deliveries, newest first.
+    Deliveries(DeliveriesArgs),
+    /// Send a delivery again now.
+    Resend { delivery_id: i64 },
+    /// Queue again every failed or dead delivery of a hook since a time.
+    Recover {
+        #[arg(long)]
+        hook: String,
+        /// RFC 3339, e.g. 2026-01-31T00:00:00Z.
+        #[arg(long)]
+        since: String,
+    },
+    /// Run the delivery engine and the ingest API until SIGTERM or Ctrl-C.
+    Serve {
+        #[arg(long, default_value = ingest::DEFAULT_LISTEN)]
+        listen: String,
+    },
+    /// Ingest API tokens.
+    #[command(subcommand)]
+    IngestToken(TokenCmd),
+}
+
+#[derive(Subcommand)]
+pub enum TokenCmd {
+    /// Create a token; it is printed once.
+    Create,
+}
+
+#[derive(Args)]
+pub struct DeliveriesArgs {
+    #[arg(long)]
+    hook: Option<String>,
+    #[arg(long)]
+    event: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    store: Option<String>,
+    #[arg(long)]
+    limit: Option<usize>,
+}
+
+fn read_data(field: &str, arg: &str) -> Result<Value> {
+    let text = match arg.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| Error::invalid(field, format!("cannot read {path}: {e}")))?,
+        None => arg.to_string(),
+    };
+    serde_json::from_str(&text).map_err(|e| Error::invalid(field, format!("not valid JSON: {e}")))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Runtime::new()?)
+}
+
+pub fn run(dir: &Path, json_out: bool, cmd: &DeliveryCmd) -> Result<()> {
+    let ctx = Arc::new(Ctx::open(dir)?);
+    match cmd {
+        DeliveryCmd::Emit { event_type, store, data, key, order_key } => {
+            session_actor(&ctx, Permission::EmitEvents)?;
+            let ev = NewEvent::parse(event_type, store, read_data("data", data)?, key.clone(), order_key.clone())?;
+            let q = enqueue(&ctx, &ev, ctx.now_ms())?;
+            print(json_out, &json!({"event_id": q.event_id, "deliveries": q.deliveries}));
+        }
+        DeliveryCmd::SendTest { hook_id, event, data, store } => {
+            let actor = session_actor(&ctx, Permission::SendTest)?;
+            let data = data.as_deref().map(|d| read_data("data", d)).transpose()?;
+            let req = TestSend { hook_id: hook_id.clone(), event: event.clone(), data, store: store.clone() };
+            let rt = runtime()?;
+            let attempt = rt.block_on(async {
+                let engine = Engine::new(ctx.clone())?;
+                send_test(&engine, &actor, req).await
+            })?;
+            print(json_out, &to_json(&attempt)?);
+        }
+        DeliveryCmd::Deliveries(a) => {
+            let actor = session_actor(&ctx, Permission::ReadLogs)?;
+            let f = Filter {
+                hook: a.hook.clone(),
+                store: a.store.clone(),
+                event_id: a.event.clone(),
+                status: a.status.clone(),
+                limit: a.limit,
+                ..Default::default()
+            };
+            let rows = hookdesk_core::delivery::log::list(&ctx, &actor, &f)?;
+            print(json_out, &to_json(&rows)?);
+        }
+        DeliveryCmd::Resend { delivery_id } => {
+            let actor = session_actor(&ctx, Permission::Resend)?;
+            hookdesk_core::delivery::log::resend(&ctx, &actor, *delivery_id)?;
+            print(json_out, &json!({"delivery_id": delivery_id, "status": "pending"}));
+        }
+        DeliveryCmd::Recover { hook, since } => {
+            let actor = session_actor(&ctx, Permission::Resend)?;
+            let since = hookdesk_core::clock::parse_rfc3339("since", since)?;
+            let n = hookdesk_core::delivery::log::recover(&ctx, &actor, hook, since)?;
+            print(json_out, &json!({"hook": hook, "queued": n}));
+        }
+        DeliveryCmd::IngestToken(TokenCmd::Create) => {
+            let actor = session_actor(&ctx, Permission::ManageSettings)?;
+            let token = hookdesk_core::delivery::tokens::create(&ctx, &actor)?;
+            print(json_out, &json!({"token": token.expose()}));
+        }
+        DeliveryCmd::Serve { listen } => serve(ctx, listen)?,
+    }
+    Ok(())
+}
+
+fn serve(ctx: Arc<Ctx>, listen: &str) -> Result<()> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let (addr, listener) = ingest::bind(listen).await?;
+        let engine = Engine::new(ctx.clone())?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let engine_task = tokio::spawn(hookdesk_core::delivery::run::run(engine.clone(), stop_rx));
+        // Scripts wait for this first line before they send anything.
+        println!("{}", json!({"listening": addr.to_string()}));
+        let server = ingest::serve(listener, ctx, Some(engine), async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        server.await?;
+        engine_task.await.map_err(|e| Error::Delivery(e.to_string()))?
+    })
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = tokio::signal::ctrl_c() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,175 @@
+//! The delivery engine. `deliver_due(now)` is one deterministic step that tests call until the queue is
+//! drained; [`super::run`] is the thin loop around `dispatch` that the app and `hookdesk serve` run.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rand::Rng;
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::JoinHandle;
+
+use super::http::{AttemptOutcome, HttpClient, Outgoing};
+use super::outbox::{claim_due, Claimed};
+use super::prepare::prepare;
+use super::record::{decide, record, Next};
+use crate::{Ctx, Result};
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Deliveries claimed per step.
+    pub batch: usize,
+    /// In-flight requests per destination, so one slow receiver cannot take every slot.
+    pub per_dest: usize,
+    /// In-flight requests in all.
+    pub global: usize,
+    /// How long a claim lasts before another engine may take the delivery over.
+    pub lease_ms: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { batch: 256, per_dest: 20, global: 256, lease_ms: 90_000 }
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StepReport {
+    pub claimed: usize,
+    pub succeeded: usize,
+    pub retrying: usize,
+    pub dead: usize,
+}
+
+struct Shared {
+    ctx: Arc<Ctx>,
+    http: HttpClient,
+    limits: Limits,
+    in_flight: Mutex<HashMap<String, usize>>,
+    global: Arc<Semaphore>,
+    wake: Notify,
+}
+
+#[derive(Clone)]
+pub struct Engine(Arc<Shared>);
+
+impl Engine {
+    pub fn new(ctx: Arc<Ctx>) -> Result<Engine> {
+        Self::with_limits(ctx, Limits::default())
+    }
+
+    pub fn with_limits(ctx: Arc<Ctx>, limits: Limits) -> Result<Engine> {
+        let http = HttpClient::new()?;
+        Ok(Engine(Arc::new(Shared {
+            ctx,
+            http,
+            global: Arc::new(Semaphore::new(limits.global.max(1))),
+            limits,
+            in_flight: Mutex::new(HashMap::new()),
+            wake: Notify::new(),
+        })))
+    }
+
+    pub fn ctx(&self) -> &Arc<Ctx> {
+        &self.0.ctx
+    }
+
+    pub fn http(&self) -> &HttpClient {
+        &self.0.http
+    }
+
+    /// Wakes the loop at once, e.g. after an event was enqueued.
+    pub fn wake(&self) {
+        self.0.wake.notify_one();
+    }
+
+    pub(crate) async fn woken(&self) {
+        self.0.wake.notified().await
+    }
+
+    /// Claims everything due at `now`, sends it and waits for every attempt to be recorded.
+    pub async fn deliver_due(&self, now: i64) -> Result<StepReport> {
+        let handles = self.dispatch(now)?;
+        let mut report = StepReport { claimed: handles.len(), ..Default::default() };
+        for h in handles {
+            match h.await {
+                Ok(Next::Succeeded) => report.succeeded += 1,
+                Ok(Next::Retry { .. }) => report.retrying += 1,
+                Ok(Next::Dead) => report.dead += 1,
+                Err(_) => report.dead += 1,
+            }
+        }
+        Ok(report)
+    }
+
+    /// Claims what is due and starts sending it without waiting.
+    pub fn dispatch(&self, now: i64) -> Result<Vec<JoinHandle<Next>>> {
+        let busy = {
+            let m = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            serde_json::to_string(&*m).unwrap_or_else(|_| "{}".into())
+        };
+        let free = self.0.global.available_permits().min(self.0.limits.batch);
+        if free == 0 {
+            return Ok(Vec::new());
+        }
+        let claimed = claim_due(&self.0.ctx, now, self.0.limits.lease_ms, free, self.0.limits.per_dest, &busy)?;
+        Ok(claimed.into_iter().map(|c| self.spawn_send(c, now)).collect())
+    }
+
+    pub(crate) fn spawn_send(&self, c: Claimed, now: i64) -> JoinHandle<Next> {
+        {
+            let mut m = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            *m.entry(c.dest.clone()).or_insert(0) += 1;
+        }
+        let me = self.clone();
+        tokio::spawn(async move {
+            let _permit = me.0.global.clone().acquire_owned().await;
+            let next = me.send_one(&c, now).await;
+            let mut m = me.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(n) = m.get_mut(&c.dest) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    m.remove(&c.dest);
+                }
+            }
+            drop(m);
+            me.wake();
+            next
+        })
+    }
+
+    /// One attempt: prepare, send, decide, record. Returns what happens next; an error while recording
+    /// leaves the lease to lapse so the delivery is tried again, never lost.
+    pub(crate) async fn send_one(&self, c: &Claimed, now: i64) -> Next {
+        let ctx = &self.0.ctx;
+        let started = now.max(ctx.now_ms());
+        let prepared = prepare(ctx, c, started.div_euclid(1000));
+        let (outcome, next) = match &prepared {
+            Ok(p) => {
+                let out = self
+                    .0
+                    .http
+                    .send(Outgoing {
+                        url: &p.url,
+                        headers: &p.headers.sent,
+                        body: p.body.clone(),
+                        timeout_ms: p.timeout_ms,
+                        allow_private: p.allow_private,
+                    })
+                    .await;
+                let done = now.max(ctx.now_ms());
+                let jitter = rand::thread_rng().gen::<f64>();
+                let next = decide(c, out.status, out.retry_after_secs, done, jitter);
+                (out, next)
+            }
+            Err(e) => (AttemptOutcome::not_sent(e.to_string()), Next::Dead),
+        };
+        let done = now.max(ctx.now_ms());
+        match record(ctx, c, prepared.as_ref().ok(), &outcome, started, done, next) {
+            Ok(_) => next,
+            Err(e) => {
+                tracing::error!(delivery = c.id, error = %e, "recording an attempt failed; it will be retried");
+                Next::Retry { at: done }
+            }
+        }
+    }
+}

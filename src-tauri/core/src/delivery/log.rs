@@ -1,0 +1,234 @@
+//! The delivery log: deliveries with their attempts, resend and recover.
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::auth::{Actor, Permission};
+use crate::{Ctx, Error, Result};
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub hook: Option<String>,
+    pub store: Option<String>,
+    pub event: Option<String>,
+    pub event_id: Option<String>,
+    pub status: Option<String>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    pub before_id: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+pub const MAX_PAGE: usize = 500;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryView {
+    pub id: i64,
+    pub event_id: String,
+    pub event_type: String,
+    pub store: String,
+    pub hook_id: Option<String>,
+    pub hook_label: Option<String>,
+    pub destination: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_status_code: Option<i64>,
+    pub last_error: Option<String>,
+    pub next_attempt_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptView {
+    pub id: i64,
+    pub delivery_id: i64,
+    pub trigger: String,
+    pub number: i64,
+    pub started_at: i64,
+    pub latency_ms: i64,
+    pub status_code: Option<i64>,
+    pub error: Option<AttemptErrorView>,
+    pub request_url: String,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: String,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: String,
+    pub result: Option<Value>,
+    pub next_attempt_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AttemptErrorView {
+    pub kind: String,
+    pub message: String,
+}
+
+const STATUSES: &[&str] = &["pending", "delivering", "succeeded", "failed", "dead"];
+
+pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
+    actor.require(Permission::ReadLogs)?;
+    if let Some(s) = &f.status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(Error::invalid("status", "must be pending, delivering, succeeded, failed or dead"));
+        }
+    }
+    let limit = f.limit.unwrap_or(100).clamp(1, MAX_PAGE) as i64;
+    let conn = ctx.db.conn();
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, e.event_id, d.event_type, d.store, d.hook_id, h.label, d.dest, d.status, d.attempts,
+                d.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.updated_at
+         FROM deliveries d JOIN events e ON e.id = d.event_row LEFT JOIN hooks h ON h.id = d.hook_id
+         WHERE (?1 IS NULL OR d.hook_id = ?1) AND (?2 IS NULL OR d.store = ?2) AND (?3 IS NULL OR d.event_type = ?3)
+           AND (?4 IS NULL OR d.status = ?4) AND (?5 IS NULL OR d.created_at >= ?5)
+           AND (?6 IS NULL OR d.created_at < ?6) AND (?7 IS NULL OR d.id < ?7) AND (?8 IS NULL OR e.event_id = ?8)
+         ORDER BY d.id DESC LIMIT ?9",
+    )?;
+    let rows = stmt.query_map(
+        params![f.hook, f.store, f.event, f.status, f.since, f.until, f.before_id, f.event_id, limit],
+        delivery_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn delivery_row(r: &Row<'_>) -> rusqlite::Result<DeliveryView> {
+    let dest: String = r.get(6)?;
+    Ok(DeliveryView {
+        id: r.get(0)?,
+        event_id: r.get(1)?,
+        event_type: r.get(2)?,
+        store: r.get(3)?,
+        hook_id: r.get(4)?,
+        hook_label: r.get(5)?,
+        destination: describe_dest(&dest),
+        status: r.get(7)?,
+        attempts: r.get(8)?,
+        last_status_code: r.get(9)?,
+        last_error: r.get(10)?,
+        next_attempt_at: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+    })
+}
+
+fn describe_dest(dest: &str) -> String {
+    match dest.strip_prefix("hub:") {
+        Some(store) => format!("Order webhook page ({store})"),
+        None => dest.strip_prefix("hook:").unwrap_or(dest).to_string(),
+    }
+}
+
+pub fn attempts(ctx: &Ctx, actor: &Actor, delivery_id: i64) -> Result<Vec<AttemptView>> {
+    actor.require(Permission::ReadLogs)?;
+    attempts_of(ctx, delivery_id)
+}
+
+pub(crate) fn attempts_of(ctx: &Ctx, delivery_id: i64) -> Result<Vec<AttemptView>> {
+    let conn = ctx.db.conn();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind, error_message,
+                request_url, request_headers, request_body, response_headers, response_body, result, next_attempt_at
+         FROM attempts WHERE delivery_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([delivery_id], attempt_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn attempt_row(r: &Row<'_>) -> rusqlite::Result<AttemptView> {
+    let pairs = |s: String| serde_json::from_str::<Vec<(String, String)>>(&s).unwrap_or_default();
+    let kind: Option<String> = r.get(7)?;
+    let message: Option<String> = r.get(8)?;
+    let result: Option<String> = r.get(14)?;
+    Ok(AttemptView {
+        id: r.get(0)?,
+        delivery_id: r.get(1)?,
+        trigger: r.get(2)?,
+        number: r.get(3)?,
+        started_at: r.get(4)?,
+        latency_ms: r.get(5)?,
+        status_code: r.get(6)?,
+        error: kind.map(|kind| AttemptErrorView { kind, message: message.unwrap_or_default() }),
+        request_url: r.get(9)?,
+        request_headers: pairs(r.get(10)?),
+        request_body: r.get(11)?,
+        response_headers: pairs(r.get(12)?),
+        response_body: r.get(13)?,
+        result: result.and_then(|s| serde_json::from_str(&s).ok()),
+        next_attempt_at: r.get(15)?,
+    })
+}
+
+/// Queues one more try of a finished delivery now, with trigger `resend`.
+pub fn resend(ctx: &Ctx, actor: &Actor, delivery_id: i64) -> Result<i64> {
+    actor.require(Permission::Resend)?;
+    let now = ctx.now_ms();
+    let conn = ctx.db.conn();
+    let changed = conn.execute(
+        "UPDATE deliveries SET status = 'pending', next_attempt_at = ?2, lease_until = NULL, updated_at = ?2,
+                resend = 1, retry_base = attempts
+         WHERE id = ?1 AND status IN ('succeeded','dead','failed')",
+        params![delivery_id, now],
+    )?;
+    if changed == 0 {
+        let exists: Option<String> = conn
+            .query_row("SELECT status FROM deliveries WHERE id = ?1", [delivery_id], |r| r.get(0))
+            .optional()?;
+        return match exists {
+            None => Err(Error::NotFound(format!("delivery {delivery_id}"))),
+            Some(s) => Err(Error::Conflict(format!("delivery {delivery_id} is {s}; it will be sent anyway"))),
+        };
+    }
+    crate::store::audit::record(
+        &conn,
+        now,
+        Some(&actor.name),
+        "delivery.resend",
+        &delivery_id.to_string(),
+        &serde_json::json!({}),
+    )?;
+    Ok(delivery_id)
+}
+
+/// Queues again every dead or retrying delivery of a hook created since `since`. Returns how many.
+pub fn recover(ctx: &Ctx, actor: &Actor, hook_id: &str, since: i64) -> Result<usize> {
+    actor.require(Permission::Resend)?;
+    let now = ctx.now_ms();
+    let conn = ctx.db.conn();
+    let n = conn.execute(
+        "UPDATE deliveries SET status = 'pending', next_attempt_at = ?3, lease_until = NULL, updated_at = ?3,
+                resend = 1, retry_base = attempts
+         WHERE hook_id = ?1 AND created_at >= ?2 AND status IN ('dead','failed')",
+        params![hook_id, since, now],
+    )?;
+    crate::store::audit::record(
+        &conn,
+        now,
+        Some(&actor.name),
+        "delivery.recover",
+        hook_id,
+        &serde_json::json!({"since": crate::clock::rfc3339(since), "deliveries": n}),
+    )?;
+    Ok(n)
+}
+
+/// Progress of a recovery: how many of the hook's recovered deliveries have finished.
+pub fn recover_progress(ctx: &Ctx, hook_id: &str, since: i64) -> Result<(i64, i64)> {
+    let conn = ctx.db.conn();
+    Ok(conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(status IN ('succeeded','dead')), 0) FROM deliveries
+         WHERE hook_id = ?1 AND created_at >= ?2 AND resend = 1",
+        params![hook_id, since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// The last `is_online` answer per store.
+pub fn pos_status(ctx: &Ctx) -> Result<std::collections::HashMap<String, bool>> {
+    let conn = ctx.db.conn();
+    let mut stmt = conn.prepare_cached("SELECT store, online FROM pos_status")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

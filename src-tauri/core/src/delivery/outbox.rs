@@ -1,0 +1,247 @@
+//! The durable outbox: enqueue events with their deliveries in one transaction, claim due deliveries with a
+//! lease, and record each attempt's outcome.
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::Value;
+
+use super::route::{routes_for, Route};
+use crate::catalog::EventType;
+use crate::{Ctx, Error, Result};
+
+/// A live event as it arrives from ingest, `hookdesk emit` or the UI.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub event_type: EventType,
+    pub store: String,
+    pub data: Value,
+    pub key: Option<String>,
+    pub order_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Enqueued {
+    pub event_id: String,
+    pub deliveries: usize,
+    /// True when an earlier event had the same idempotency key: nothing new was queued.
+    #[serde(skip)]
+    pub duplicate: bool,
+}
+
+pub const MAX_KEY_LEN: usize = 200;
+
+impl NewEvent {
+    /// Validates the parts that do not need the database. The event type is already a known one.
+    pub fn parse(
+        event_type: &str,
+        store: &str,
+        data: Value,
+        key: Option<String>,
+        order_key: Option<String>,
+    ) -> Result<NewEvent> {
+        let event_type = EventType::parse("type", event_type)?;
+        let store = store.trim();
+        if store.is_empty() || store.len() > 64 {
+            return Err(Error::invalid("store", "a store id of 1 to 64 characters is required"));
+        }
+        if !data.is_object() {
+            return Err(Error::invalid("data", "must be a JSON object"));
+        }
+        for (field, v) in [("key", &key), ("order_key", &order_key)] {
+            if let Some(v) = v {
+                if v.is_empty() || v.len() > MAX_KEY_LEN || v.chars().any(char::is_control) {
+                    return Err(Error::invalid(
+                        field,
+                        format!("must be 1 to {MAX_KEY_LEN} printable characters"),
+                    ));
+                }
+            }
+        }
+        let order_key = order_key.or_else(|| crate::catalog::order_key(event_type, &data));
+        Ok(NewEvent { event_type, store: store.to_string(), data, key, order_key })
+    }
+}
+
+/// Commits the event and one pending delivery per matching destination, before anything is sent.
+pub fn enqueue(ctx: &Ctx, ev: &NewEvent, now: i64) -> Result<Enqueued> {
+    if let Some(found) = by_key(ctx, ev.key.as_deref())? {
+        return Ok(found);
+    }
+    crate::config::stores::require_exists(ctx, &ev.store)?;
+    let routes = routes_for(ctx, ev.event_type, &ev.store, &ev.data)?;
+    let event_id = super::render::new_event_id();
+    let data = serde_json::to_string(&ev.data).map_err(|e| Error::invalid("data", e.to_string()))?;
+    let conn = ctx.db.conn();
+    let tx = conn.unchecked_transaction()?;
+    let inserted = tx.execute(
+        "INSERT INTO events (event_id, type, store, occurred_at, data, idem_key, order_key, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)
+         ON CONFLICT(idem_key) DO NOTHING",
+        params![event_id, ev.event_type.name(), ev.store, now, data, ev.key, ev.order_key],
+    )?;
+    if inserted == 0 {
+        drop(tx);
+        drop(conn);
+        return by_key(ctx, ev.key.as_deref())?
+            .ok_or_else(|| Error::Conflict("the idempotency key is in use".into()));
+    }
+    let row = tx.last_insert_rowid();
+    for r in &routes {
+        insert_delivery(&tx, row, r, ev, now)?;
+    }
+    tx.commit()?;
+    Ok(Enqueued { event_id, deliveries: routes.len(), duplicate: false })
+}
+
+fn insert_delivery(
+    tx: &rusqlite::Connection,
+    event_row: i64,
+    r: &Route,
+    ev: &NewEvent,
+    now: i64,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, order_key, ordered, retry_preset,
+                                 status, next_attempt_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9, ?9)",
+        params![
+            event_row,
+            r.dest,
+            r.hook_id,
+            ev.store,
+            ev.event_type.name(),
+            ev.order_key,
+            r.ordered,
+            r.retry.as_str(),
+            now
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn by_key(ctx: &Ctx, key: Option<&str>) -> Result<Option<Enqueued>> {
+    let Some(key) = key else { return Ok(None) };
+    let conn = ctx.db.conn();
+    Ok(conn
+        .query_row(
+            "SELECT e.event_id, (SELECT COUNT(*) FROM deliveries d WHERE d.event_row = e.id)
+             FROM events e WHERE e.idem_key = ?1",
+            [key],
+            |r| {
+                Ok(Enqueued {
+                    event_id: r.get(0)?,
+                    deliveries: r.get::<_, i64>(1)? as usize,
+                    duplicate: true,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// A delivery claimed for one attempt, with the event it carries.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub dest: String,
+    pub hook_id: Option<String>,
+    pub store: String,
+    pub event_type: String,
+    pub event_id: String,
+    pub occurred_at: i64,
+    pub data: String,
+    pub attempts: i64,
+    pub retry_preset: String,
+    pub retry_base: i64,
+    pub trigger: &'static str,
+}
+
+/// Claims up to `batch` due deliveries: at most `per_dest` in flight per destination (counting `in_flight`,
+/// a JSON object of dest → count), ordered destinations only their oldest unfinished delivery per order key,
+/// and rows whose lease lapsed (an engine died mid-send) again.
+pub fn claim_due(
+    ctx: &Ctx,
+    now: i64,
+    lease_ms: i64,
+    batch: usize,
+    per_dest: usize,
+    in_flight: &str,
+) -> Result<Vec<Claimed>> {
+    let conn = ctx.db.conn();
+    let tx = conn.unchecked_transaction()?;
+    let ids: Vec<i64> = {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id FROM (
+                SELECT d.id, ROW_NUMBER() OVER (PARTITION BY d.dest ORDER BY d.next_attempt_at, d.id) AS rn,
+                       COALESCE((SELECT value FROM json_each(?4) WHERE key = d.dest), 0) AS busy
+                FROM deliveries d
+                WHERE ((d.status IN ('pending','failed') AND d.next_attempt_at <= ?1)
+                       OR (d.status = 'delivering' AND d.lease_until <= ?1))
+                  AND d.dest NOT LIKE 'test:%'
+                  AND (d.ordered = 0 OR d.order_key IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM deliveries e
+                        WHERE e.dest = d.dest AND e.order_key = d.order_key AND e.id < d.id
+                          AND e.status IN ('pending','failed','delivering')))
+             ) WHERE rn + busy <= ?2
+             ORDER BY id LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![now, per_dest as i64, batch as i64, in_flight], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    {
+        let mut upd = tx.prepare_cached(
+            "UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3 WHERE id = ?1",
+        )?;
+        let mut sel = tx.prepare_cached(
+            "SELECT d.id, d.dest, d.hook_id, d.store, d.event_type, e.event_id, e.occurred_at, e.data, d.attempts,
+                    d.retry_preset, d.retry_base, d.resend
+             FROM deliveries d JOIN events e ON e.id = d.event_row WHERE d.id = ?1",
+        )?;
+        for id in ids {
+            upd.execute(params![id, now + lease_ms, now])?;
+            out.push(sel.query_row([id], |r| {
+                Ok(Claimed {
+                    id: r.get(0)?,
+                    dest: r.get(1)?,
+                    hook_id: r.get(2)?,
+                    store: r.get(3)?,
+                    event_type: r.get(4)?,
+                    event_id: r.get(5)?,
+                    occurred_at: r.get(6)?,
+                    data: r.get(7)?,
+                    attempts: r.get(8)?,
+                    retry_preset: r.get(9)?,
+                    retry_base: r.get(10)?,
+                    trigger: if r.get::<_, bool>(11)? { "resend" } else { "live" },
+                })
+            })?);
+        }
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
+/// The earliest time any pending or retrying delivery falls due, for the loop to sleep until.
+pub fn next_due_at(ctx: &Ctx) -> Result<Option<i64>> {
+    let conn = ctx.db.conn();
+    Ok(conn.query_row(
+        "SELECT MIN(COALESCE(CASE WHEN status = 'delivering' THEN lease_until ELSE next_attempt_at END, 0))
+         FROM deliveries WHERE status IN ('pending','failed','delivering')",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// After an engine takes over the data directory, nothing else can be sending: in-flight rows are due now.
+pub fn release_all_leases(ctx: &Ctx, now: i64) -> Result<usize> {
+    let conn = ctx.db.conn();
+    // A test send interrupted by a crash is not retried: its caller is gone.
+    conn.execute(
+        "UPDATE deliveries SET status = 'dead', lease_until = NULL, last_error = 'interrupted', updated_at = ?1
+         WHERE status = 'delivering' AND dest LIKE 'test:%'",
+        [now],
+    )?;
+    Ok(conn.execute(
+        "UPDATE deliveries SET lease_until = ?1 WHERE status = 'delivering' AND lease_until > ?1",
+        [now],
+    )?)
+}

@@ -1,0 +1,72 @@
+//! Turns a claimed delivery into the exact request to send: URL, headers (sent and masked) and body.
+
+use super::headers::request_headers;
+use super::outbox::Claimed;
+use super::render::{render_body, RenderInput};
+use crate::catalog::EventType;
+use crate::domain::{HookAuth, HookSignature};
+use crate::{Ctx, Error, Result};
+
+#[derive(Debug)]
+pub struct Prepared {
+    pub url: String,
+    pub masked_url: String,
+    pub headers: super::headers::RequestHeaders,
+    pub body: Vec<u8>,
+    pub timeout_ms: u64,
+    pub allow_private: bool,
+    pub event_type: EventType,
+}
+
+pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
+    let event_type = EventType::parse("type", &c.event_type)?;
+    let data: serde_json::Value =
+        serde_json::from_str(&c.data).map_err(|e| Error::Delivery(format!("stored event data: {e}")))?;
+    let store = crate::config::stores::get_internal(ctx, &c.store)?;
+    let body = render_body(
+        event_type,
+        &RenderInput {
+            event_id: &c.event_id,
+            store_id: &c.store,
+            merch_key: store.merch_key.as_deref(),
+            restaurant_id: store.restaurant_id.as_deref(),
+            occurred_at_ms: c.occurred_at,
+            data: &data,
+        },
+    )?;
+    match &c.hook_id {
+        Some(hook_id) => {
+            let h = crate::config::hooks::load_for_delivery(ctx, hook_id)?;
+            let headers = request_headers(&h.auth, &h.signature, &c.event_id, now_secs, &body)?;
+            Ok(Prepared {
+                url: h.url.expose().to_string(),
+                masked_url: h.masked_url.clone(),
+                headers,
+                body,
+                timeout_ms: h.timeout_ms,
+                allow_private: h.allow_private_network,
+                event_type,
+            })
+        }
+        None => {
+            let d = crate::config::order_webhooks::destination_for(ctx, &c.store, event_type, &data)?
+                .ok_or_else(|| {
+                    Error::Delivery("the store's order-webhook page no longer sends this event".into())
+                })?;
+            let auth = match d.header {
+                Some((name, value)) => HookAuth::Header { name, value },
+                None => HookAuth::None,
+            };
+            let headers = request_headers(&auth, &HookSignature::None, &c.event_id, now_secs, &body)?;
+            Ok(Prepared {
+                url: d.url.expose().to_string(),
+                masked_url: d.masked_url,
+                headers,
+                body,
+                timeout_ms: 15_000,
+                allow_private: d.allow_private_network,
+                event_type,
+            })
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! Writes an attempt and moves its delivery to its next state: succeeded, retrying, or dead.
+
+use rusqlite::params;
+
+use super::http::AttemptOutcome;
+use super::outbox::Claimed;
+use super::prepare::Prepared;
+use super::retry::{next_delay, RetryPreset};
+use crate::{Ctx, Result};
+
+/// A hook failing without a single success for this long is disabled (DESIGN §4).
+pub const DISABLE_AFTER_MS: i64 = 5 * 24 * 3600 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Succeeded,
+    Retry { at: i64 },
+    Dead,
+}
+
+impl Next {
+    pub fn status(self) -> &'static str {
+        match self {
+            Next::Succeeded => "succeeded",
+            Next::Retry { .. } => "failed",
+            Next::Dead => "dead",
+        }
+    }
+}
+
+/// What happens after an attempt, as a pure function of the outcome and the schedule.
+pub fn decide(
+    c: &Claimed,
+    status: Option<u16>,
+    retry_after_secs: Option<u64>,
+    now: i64,
+    jitter: f64,
+) -> Next {
+    if matches!(status, Some(200..=299)) {
+        return Next::Succeeded;
+    }
+    if c.trigger == "test" || status == Some(410) {
+        return Next::Dead;
+    }
+    let preset = RetryPreset::parse("retry", &c.retry_preset).unwrap_or(RetryPreset::Standard);
+    let made = (c.attempts + 1 - c.retry_base).max(1) as u32;
+    match next_delay(preset, made, retry_after_secs.map(std::time::Duration::from_secs), jitter) {
+        Some(d) => Next::Retry { at: now + d.as_millis() as i64 },
+        None => Next::Dead,
+    }
+}
+
+/// Records the attempt and the delivery's new state in one transaction. Returns the attempt id.
+pub fn record(
+    ctx: &Ctx,
+    c: &Claimed,
+    p: Option<&Prepared>,
+    outcome: &AttemptOutcome,
+    started_at: i64,
+    now: i64,
+    next: Next,
+) -> Result<i64> {
+    let conn = ctx.db.conn();
+    let tx = conn.unchecked_transaction()?;
+    let (error_kind, error_message) = match &outcome.error {
+        Some(e) => (Some(e.kind.as_str().to_string()), Some(e.message.clone())),
+        None => (None, None),
+    };
+    let result = p.and_then(|p| super::response::interpret(p.event_type, outcome.status, &outcome.body));
+    let (url, headers, body) = match p {
+        Some(p) => (
+            p.masked_url.clone(),
+            serde_json::to_string(&p.headers.masked).unwrap_or_default(),
+            String::from_utf8_lossy(&p.body).into_owned(),
+        ),
+        None => (String::new(), "[]".into(), String::new()),
+    };
+    let next_at = match next {
+        Next::Retry { at } => Some(at),
+        _ => None,
+    };
+    tx.execute(
+        "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
+                               error_message, request_url, request_headers, request_body, response_headers,
+                               response_body, result, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            c.id,
+            c.trigger,
+            c.attempts + 1,
+            started_at,
+            outcome.latency_ms as i64,
+            outcome.status,
+            error_kind,
+            error_message,
+            url,
+            headers,
+            body,
+            serde_json::to_string(&outcome.response_headers).unwrap_or_default(),
+            String::from_utf8_lossy(&outcome.body),
+            result.as_ref().map(|r| r.to_string()),
+            next_at,
+        ],
+    )?;
+    let attempt_id = tx.last_insert_rowid();
+    let last_error = error_message.clone().or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
+    tx.execute(
+        "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3, lease_until = NULL,
+                last_status_code = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1",
+        params![c.id, next.status(), next_at, outcome.status, if next == Next::Succeeded { None } else { last_error }, now],
+    )?;
+    if let Some(r) = &result {
+        if let Some(online) = r.get("online").and_then(|v| v.as_bool()) {
+            tx.execute(
+                "INSERT INTO pos_status (store, online, checked_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(store) DO UPDATE SET online = excluded.online, checked_at = excluded.checked_at",
+                params![c.store, online, now],
+            )?;
+        }
+    }
+    if let (Some(hook), "live" | "resend") = (&c.hook_id, c.trigger) {
+        update_hook_health(&tx, hook, outcome.status, now)?;
+    }
+    tx.commit()?;
+    Ok(attempt_id)
+}
+
+/// 410 disables at once; five days of failures without a success disable too; any success clears the flag.
+fn update_hook_health(tx: &rusqlite::Connection, hook: &str, status: Option<u16>, now: i64) -> Result<()> {
+    match status {
+        Some(200..=299) => {
+            tx.execute("UPDATE hooks SET failing_since_ms = NULL WHERE id = ?1", [hook])?;
+        }
+        Some(410) => {
+            tx.execute(
+                "UPDATE hooks SET enabled = 0, disabled_reason = 'The receiver answered 410 Gone' WHERE id = ?1",
+                [hook],
+            )?;
+        }
+        _ => {
+            tx.execute(
+                "UPDATE hooks SET failing_since_ms = COALESCE(failing_since_ms, ?2) WHERE id = ?1",
+                params![hook, now],
+            )?;
+            tx.execute(
+                "UPDATE hooks SET enabled = 0,
+                        disabled_reason = 'Failing continuously for 5 days'
+                 WHERE id = ?1 AND enabled = 1 AND failing_since_ms <= ?2",
+                params![hook, now - DISABLE_AFTER_MS],
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+//! Which destinations an event goes to: subscribed hooks, and the store's Integration Hub order-webhook page.
+
+use serde_json::Value;
+
+use super::retry::RetryPreset;
+use crate::catalog::{EventType, Family};
+use crate::{Ctx, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// `hook:<id>` or `hub:<store>`: what ordering and concurrency are keyed on.
+    pub dest: String,
+    pub hook_id: Option<String>,
+    pub ordered: bool,
+    pub retry: RetryPreset,
+}
+
+pub fn routes_for(ctx: &Ctx, event: EventType, store: &str, data: &Value) -> Result<Vec<Route>> {
+    let mut routes: Vec<Route> = crate::config::hooks::matching_hooks(ctx, event, store)?
+        .into_iter()
+        .map(|h| Route {
+            dest: format!("hook:{}", h.id),
+            hook_id: Some(h.id.clone()),
+            ordered: h.ordered,
+            retry: h.retry_preset,
+        })
+        .collect();
+    if event.family() == Family::Hub {
+        if crate::config::order_webhooks::destination_for(ctx, store, event, data)?.is_some() {
+            // One destination per page, so a check's update never overtakes its open.
+            routes.push(Route {
+                dest: format!("hub:{store}"),
+                hook_id: None,
+                ordered: true,
+                retry: RetryPreset::Standard,
+            });
+        }
+    }
+    Ok(routes)
+}

@@ -1,0 +1,86 @@
+//! The engine loop: hold the data directory's lease, dispatch what is due, sleep until the next due time
+//! or until woken by new work, and on shutdown stop claiming and let in-flight attempts finish.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::engine::Engine;
+use super::lease::{EngineLease, HEARTBEAT_MS};
+use super::outbox::{next_due_at, release_all_leases};
+use super::record::Next;
+use crate::Result;
+
+/// How long shutdown waits for in-flight attempts; what is still running after that is retried later.
+pub const DRAIN_MS: u64 = 20_000;
+const IDLE_POLL_MS: i64 = 1_000;
+
+pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<()> {
+    let ctx = engine.ctx().clone();
+    let lease = EngineLease::new();
+    // Wait for the lease: another engine (the app or `hookdesk serve`) may be delivering from this data dir.
+    loop {
+        if *shutdown.borrow() {
+            return Ok(());
+        }
+        if lease.try_acquire(&ctx, ctx.now_ms())? {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(HEARTBEAT_MS as u64)) => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    release_all_leases(&ctx, ctx.now_ms())?;
+    tracing::info!("delivery engine started");
+    let mut tasks: JoinSet<Next> = JoinSet::new();
+    let mut last_beat = ctx.now_ms();
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        let now = ctx.now_ms();
+        if now - last_beat >= HEARTBEAT_MS {
+            if !lease.try_acquire(&ctx, now)? {
+                tracing::warn!("another engine took over this data directory; stopping");
+                break;
+            }
+            last_beat = now;
+        }
+        let mut claimed = 0;
+        match engine.dispatch(now) {
+            Ok(handles) => {
+                claimed = handles.len();
+                for h in handles {
+                    tasks.spawn(async move { h.await.unwrap_or(Next::Dead) });
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "claiming deliveries failed"),
+        }
+        while tasks.try_join_next().is_some() {}
+        // Due work that could not be claimed is waiting on a busy destination or an earlier delivery of
+        // the same order; a finishing attempt wakes the loop, so there is no need to spin on it.
+        let wait = match next_due_at(&ctx) {
+            _ if claimed > 0 => 0,
+            Ok(Some(at)) if at > now => (at - now).min(IDLE_POLL_MS),
+            _ => IDLE_POLL_MS,
+        };
+        if wait == 0 {
+            tokio::task::yield_now().await;
+            continue;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => {}
+            _ = engine.woken() => {}
+            _ = shutdown.changed() => {}
+        }
+    }
+    let drain = tokio::time::timeout(Duration::from_millis(DRAIN_MS), async {
+        while tasks.join_next().await.is_some() {}
+    });
+    let _ = drain.await;
+    lease.release(&ctx)?;
+    tracing::info!("delivery engine stopped");
+    Ok(())
+}

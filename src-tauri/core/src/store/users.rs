@@ -1,0 +1,244 @@
+//! User rows and their recovery codes. Policy (who may do what, lockout lengths) lives in `auth`.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::auth::Role;
+use crate::{Error, Result};
+
+/// A user as stored. The password hash and the sealed TOTP secret stay out of `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_confirmed: bool,
+    pub last_totp_step: Option<i64>,
+    pub failed_attempts: i64,
+    pub locked_until: Option<i64>,
+    pub lockout_count: i64,
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("totp_confirmed", &self.totp_confirmed)
+            .field("failed_attempts", &self.failed_attempts)
+            .field("locked_until", &self.locked_until)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How wrong codes turn into a lockout; passed in so the store holds no policy of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub max_failures: i64,
+    pub first_ms: i64,
+    pub max_ms: i64,
+}
+
+/// The state after a wrong code was counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failure {
+    pub failed_attempts: i64,
+    /// Set when this failure started a lockout.
+    pub locked_until: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, name, role, password_hash, totp_secret, totp_confirmed, last_totp_step, \
+                       failed_attempts, locked_until, lockout_count, created_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    let role: String = r.get(2)?;
+    let role = Role::parse("role", &role).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(UserRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role,
+        password_hash: r.get(3)?,
+        totp_secret: r.get(4)?,
+        totp_confirmed: r.get(5)?,
+        last_totp_step: r.get(6)?,
+        failed_attempts: r.get(7)?,
+        locked_until: r.get(8)?,
+        lockout_count: r.get(9)?,
+        created_at: r.get(10)?,
+    })
+}
+
+/// The key names are unique under: lowercase, so "Ana" and "ana" are one user.
+pub fn name_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
+}
+
+pub fn count_admins(conn: &Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+pub fn insert(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    now_ms: i64,
+) -> Result<i64> {
+    let res = conn.execute(
+        "INSERT INTO users (name, name_key, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![name, name_key(name), role.as_str(), password_hash, now_ms],
+    );
+    match res {
+        Ok(_) => Ok(conn.last_insert_rowid()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(Error::invalid(
+                "name",
+                "a user with this name already exists",
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn by_name(conn: &Connection, name: &str) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE name_key = ?1");
+    Ok(conn
+        .query_row(&sql, [name_key(name.trim())], from_row)
+        .optional()?)
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
+    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users ORDER BY name_key");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM users WHERE id = ?1", [id])? > 0)
+}
+
+/// Stores a new, unconfirmed secret; the replay window starts afresh with it.
+pub fn set_totp_secret(conn: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET totp_secret = ?2, totp_confirmed = 0, last_totp_step = NULL WHERE id = ?1",
+        params![id, sealed],
+    )?;
+    Ok(())
+}
+
+pub fn confirm_totp(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute("UPDATE users SET totp_confirmed = 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Records `step` as used, only if it is later than every step used before. Check and record are one
+/// statement, so of two attempts racing with the same code exactly one gets `true`.
+pub fn claim_totp_step(conn: &Connection, id: i64, step: i64) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE users SET last_totp_step = ?1 WHERE id = ?2 AND (last_totp_step IS NULL OR last_totp_step < ?1)",
+        params![step, id],
+    )?;
+    Ok(n == 1)
+}
+
+/// Counts one wrong code; the `policy.max_failures`-th starts a lockout that doubles with each repeat.
+/// One statement, so concurrent wrong codes are all counted.
+pub fn record_failure(
+    conn: &Connection,
+    id: i64,
+    now_ms: i64,
+    policy: LockoutPolicy,
+) -> Result<Failure> {
+    let (failed_attempts, locked_until, started): (i64, Option<i64>, bool) = conn.query_row(
+        "UPDATE users SET
+            failed_attempts = CASE WHEN failed_attempts + 1 >= ?3 THEN 0 ELSE failed_attempts + 1 END,
+            locked_until = CASE WHEN failed_attempts + 1 >= ?3
+                THEN ?2 + MIN(?4 << MIN(lockout_count, 16), ?5) ELSE locked_until END,
+            lockout_count = CASE WHEN failed_attempts + 1 >= ?3 THEN lockout_count + 1 ELSE lockout_count END
+         WHERE id = ?1
+         RETURNING failed_attempts, locked_until, failed_attempts = 0",
+        params![id, now_ms, policy.max_failures, policy.first_ms, policy.max_ms],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    Ok(Failure {
+        failed_attempts,
+        locked_until: if started { locked_until } else { None },
+    })
+}
+
+/// A right code clears the failure count and the doubling.
+pub fn record_success(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET failed_attempts = 0, lockout_count = 0, locked_until = NULL WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// One stored recovery code: a salted hash, never the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveryCodeRow {
+    pub id: i64,
+    pub salt: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+/// Replaces every recovery code of the user (a new set makes the old one worthless).
+pub fn replace_recovery_codes(
+    conn: &Connection,
+    user_id: i64,
+    codes: &[(Vec<u8>, Vec<u8>)],
+) -> Result<()> {
+    conn.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [user_id])?;
+    let mut stmt =
+        conn.prepare("INSERT INTO recovery_codes (user_id, salt, hash) VALUES (?1, ?2, ?3)")?;
+    for (salt, hash) in codes {
+        stmt.execute(params![user_id, salt, hash])?;
+    }
+    Ok(())
+}
+
+pub fn unused_recovery_codes(conn: &Connection, user_id: i64) -> Result<Vec<RecoveryCodeRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, salt, hash FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(RecoveryCodeRow {
+            id: r.get(0)?,
+            salt: r.get(1)?,
+            hash: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Marks a code used; `false` when another attempt used it first.
+pub fn use_recovery_code(conn: &Connection, code_id: i64, now_ms: i64) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE recovery_codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
+        params![code_id, now_ms],
+    )?;
+    Ok(n == 1)
+}

@@ -1,0 +1,125 @@
+use hookdesk_core::auth::Permission;
+use hookdesk_core::catalog::{Family, EVENTS};
+use hookdesk_core::config::{self, hooks::HookFilter, FreshCode};
+use hookdesk_core::domain::{Store, StoreInput};
+use hookdesk_core::Result;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tauri::State;
+
+use super::convert::{hook_from_ui, hook_to_ui, hub_from_ui, hub_to_ui};
+use crate::AppState;
+
+#[tauri::command]
+pub fn stores_list(state: State<'_, AppState>) -> Result<Vec<Value>> {
+    let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+    let online = hookdesk_core::delivery::log::pos_status(&ctx)?;
+    config::stores::list(&ctx, &actor)?
+        .into_iter()
+        .map(|s| {
+            let mut v = serde_json::to_value(&s).unwrap_or(Value::Null);
+            v["posOnline"] = json!(online.get(s.id.as_str()));
+            Ok(v)
+        })
+        .collect()
+}
+
+#[tauri::command]
+pub fn store_save(state: State<'_, AppState>, store: StoreInput) -> Result<Store> {
+    let (ctx, actor) = state.actor(Permission::EditHooks)?;
+    config::stores::save(&ctx, &actor, &store)
+}
+
+#[tauri::command]
+pub fn catalog() -> Value {
+    let families = [Family::Hub, Family::OrderInjection, Family::OrderStatus, Family::Merchant];
+    Value::Array(
+        families
+            .iter()
+            .map(|f| {
+                let events: Vec<Value> = EVENTS
+                    .iter()
+                    .filter(|e| e.family == *f)
+                    .map(|e| json!({"name": e.name, "description": e.description, "scope": e.scope}))
+                    .collect();
+                json!({"family": f, "label": f.label(), "events": events})
+            })
+            .collect(),
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UiHookFilter {
+    search: Option<String>,
+    event: Option<String>,
+    store: Option<String>,
+    enabled: Option<bool>,
+}
+
+#[tauri::command]
+pub fn hooks_list(state: State<'_, AppState>, filter: Option<UiHookFilter>) -> Result<Vec<Value>> {
+    let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+    let f = filter.unwrap_or_default();
+    let filter = HookFilter { search: f.search, event: f.event, store: f.store, enabled: f.enabled };
+    config::hooks::list(&ctx, &actor, &filter)?.iter().map(hook_to_ui).collect()
+}
+
+#[tauri::command]
+pub fn hook_get(state: State<'_, AppState>, id: String) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+    hook_to_ui(&config::hooks::get(&ctx, &actor, &id)?)
+}
+
+#[tauri::command]
+pub fn hook_create(state: State<'_, AppState>, input: Value, totp_code: Option<String>) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::EditHooks)?;
+    let input = hook_from_ui(input)?;
+    let fresh = totp_code.as_deref().map(FreshCode::totp);
+    hook_to_ui(&config::hooks::create(&ctx, &actor, &input, fresh)?)
+}
+
+#[tauri::command]
+pub fn hook_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: Value,
+    reset_auth: bool,
+    totp_code: Option<String>,
+) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::EditHooks)?;
+    let input = hook_from_ui(input)?;
+    let fresh = totp_code.as_deref().map(FreshCode::totp);
+    hook_to_ui(&config::hooks::update(&ctx, &actor, &id, &input, reset_auth, fresh)?)
+}
+
+#[tauri::command]
+pub fn hook_delete(state: State<'_, AppState>, id: String) -> Result<()> {
+    let (ctx, actor) = state.actor(Permission::EditHooks)?;
+    config::hooks::delete(&ctx, &actor, &id)
+}
+
+#[tauri::command]
+pub fn hook_set_enabled(state: State<'_, AppState>, id: String, enabled: bool) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::EditHooks)?;
+    hook_to_ui(&config::hooks::set_enabled(&ctx, &actor, &id, enabled)?)
+}
+
+#[tauri::command]
+pub fn order_webhooks_get(state: State<'_, AppState>, store: String) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+    hub_to_ui(&config::order_webhooks::get(&ctx, &actor, &store)?)
+}
+
+#[tauri::command]
+pub fn order_webhooks_set(
+    state: State<'_, AppState>,
+    store: String,
+    settings: Value,
+    totp_code: Option<String>,
+) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::EditHooks)?;
+    let patch = hub_from_ui(settings)?;
+    let fresh = totp_code.as_deref().map(FreshCode::totp);
+    hub_to_ui(&config::order_webhooks::set(&ctx, &actor, &store, &patch, fresh)?)
+}

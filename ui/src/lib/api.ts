@@ -1,0 +1,166 @@
+// The only module that talks to the desktop process. Every failure becomes an ApiError the screens can branch on.
+import { invoke } from '@tauri-apps/api/core';
+import type {
+  AppStatus,
+  Attempt,
+  AuditEntry,
+  AuthState,
+  CatalogFamily,
+  DashboardRow,
+  Delivery,
+  DeliveryFilter,
+  Enrollment,
+  HookFilter,
+  HookInput,
+  HookView,
+  OrderWebhooks,
+  OrderWebhooksInput,
+  RecoverProgress,
+  Role,
+  Settings,
+  Store,
+  StoreInput,
+  User,
+} from './types';
+
+export type ErrorCode =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'locked'
+  | 'unauthorized'
+  | 'locked_out'
+  | 'forbidden'
+  | 'enrollment_required'
+  | 'crypto'
+  | 'database'
+  | 'delivery'
+  | 'unknown';
+
+const KNOWN_CODES: readonly string[] = [
+  'invalid',
+  'not_found',
+  'conflict',
+  'locked',
+  'unauthorized',
+  'locked_out',
+  'forbidden',
+  'enrollment_required',
+  'crypto',
+  'database',
+  'delivery',
+];
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly field: string | null;
+  /** The code as sent, kept even when this build does not know it. */
+  readonly rawCode: string;
+
+  constructor(code: string, message: string, field: string | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.rawCode = code;
+    this.code = KNOWN_CODES.includes(code) ? (code as ErrorCode) : 'unknown';
+    this.field = field;
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+/** Field names may come snake_cased from the core; the UI keys its inputs by the camelCase JSON names. */
+function camelField(field: string): string {
+  return field.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Turns whatever a rejected command carried into an ApiError. */
+export function toApiError(reason: unknown): ApiError {
+  if (reason instanceof ApiError) return reason;
+  if (isRecord(reason) && typeof reason.code === 'string') {
+    const message = typeof reason.message === 'string' ? reason.message : reason.code;
+    const field = typeof reason.field === 'string' && reason.field ? camelField(reason.field) : null;
+    return new ApiError(reason.code, message, field);
+  }
+  if (typeof reason === 'string') return new ApiError('unknown', reason);
+  if (reason instanceof Error) return new ApiError('unknown', reason.message);
+  return new ApiError('unknown', 'Unexpected error');
+}
+
+type LockedListener = () => void;
+let lockedListener: LockedListener | null = null;
+
+/** The session registers here so any "locked" answer sends the user back to the code prompt. */
+export function onLocked(listener: LockedListener | null): void {
+  lockedListener = listener;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (reason) {
+    const err = toApiError(reason);
+    if (err.code === 'locked' && lockedListener) lockedListener();
+    throw err;
+  }
+}
+
+export const api = {
+  appStatus: () => call<AppStatus>('app_status'),
+
+  authState: () => call<AuthState>('auth_state'),
+  setupAdmin: (name: string, password: string) => call<AuthState>('setup_admin', { name, password }),
+  signIn: (name: string, password: string) => call<AuthState>('sign_in', { name, password }),
+  signOut: () => call<null>('sign_out'),
+  beginEnrollment: () => call<Enrollment>('begin_enrollment'),
+  confirmEnrollment: (code: string) => call<{ recoveryCodes: string[] }>('confirm_enrollment', { code }),
+  unlock: (code: string) => call<AuthState>('unlock', { code }),
+  lock: () => call<null>('lock'),
+
+  usersList: () => call<User[]>('users_list'),
+  userAdd: (name: string, role: Role, password: string) => call<User>('user_add', { name, role, password }),
+  userRemove: (name: string) => call<null>('user_remove', { name }),
+  auditList: (limit: number, beforeId?: number) =>
+    call<AuditEntry[]>('audit_list', beforeId === undefined ? { limit } : { limit, beforeId }),
+  settingsGet: () => call<Settings>('settings_get'),
+  settingsSet: (idleMinutes: number) => call<Settings>('settings_set', { idleMinutes }),
+
+  storesList: () => call<Store[]>('stores_list'),
+  storeSave: (store: StoreInput) => call<Store>('store_save', { store }),
+
+  catalog: () => call<CatalogFamily[]>('catalog'),
+  hooksList: (filter: HookFilter = {}) => call<HookView[]>('hooks_list', { filter }),
+  hookGet: (id: string) => call<HookView>('hook_get', { id }),
+  hookCreate: (input: HookInput, totpCode?: string) =>
+    call<HookView>('hook_create', totpCode ? { input, totpCode } : { input }),
+  hookUpdate: (id: string, input: HookInput, resetAuth: boolean, totpCode?: string) =>
+    call<HookView>('hook_update', totpCode ? { id, input, resetAuth, totpCode } : { id, input, resetAuth }),
+  hookDelete: (id: string) => call<null>('hook_delete', { id }),
+  hookSetEnabled: (id: string, enabled: boolean) => call<HookView>('hook_set_enabled', { id, enabled }),
+
+  orderWebhooksGet: (store: string) => call<OrderWebhooks>('order_webhooks_get', { store }),
+  orderWebhooksSet: (store: string, settings: OrderWebhooksInput) =>
+    call<OrderWebhooks>('order_webhooks_set', { store, settings }),
+
+  samplePayload: (event: string) => call<unknown>('sample_payload', { event }),
+  sendTest: (hookId: string, event: string, data?: unknown) =>
+    call<Attempt>('send_test', data === undefined ? { hookId, event } : { hookId, event, data }),
+
+  deliveriesList: (filter: DeliveryFilter = {}) => call<Delivery[]>('deliveries_list', { filter }),
+  deliveryAttempts: (id: number) => call<Attempt[]>('delivery_attempts', { id }),
+  resend: (id: number) => call<{ deliveryId: number }>('resend', { id }),
+  recover: (hookId: string, since: number) => call<{ jobId: string }>('recover', { hookId, since }),
+  recoverProgress: (jobId: string) => call<RecoverProgress>('recover_progress', { jobId }),
+  emitEvent: (type: string, store: string, data: unknown, key?: string) =>
+    call<{ eventId: string; deliveries: number }>(
+      'emit_event',
+      key ? { eventType: type, store, data, key } : { eventType: type, store, data },
+    ),
+  dashboard: (since: number) => call<DashboardRow[]>('dashboard', { since }),
+};
+
+/** A readable line for an error of any kind, for places that have no field to attach it to. */
+export function errorMessage(e: unknown): string {
+  return toApiError(e).message;
+}
