@@ -20,7 +20,11 @@ fn rfc6238_sha1_vectors() {
     ];
     for (t, expected) in vectors {
         assert_eq!(totp::code_at(secret, 8, t).unwrap(), expected, "t = {t}");
-        assert_eq!(totp::code_at(secret, 6, t).unwrap(), expected[2..], "t = {t}");
+        assert_eq!(
+            totp::code_at(secret, 6, t).unwrap(),
+            expected[2..],
+            "t = {t}"
+        );
         let m = totp::match_code(secret, &expected[2..], t as i64).unwrap();
         assert_eq!(m, totp::CodeMatch::Step((t / 30) as i64), "t = {t}");
     }
@@ -38,7 +42,12 @@ fn a_code_is_accepted_once_and_earlier_steps_never_again() {
     let err = auth::unlock(&env.ctx, &t2, &code).unwrap_err();
     assert_eq!(err.field(), Some("code"), "{err:?}");
     assert!(err.message().contains("already used"), "{}", err.message());
-    assert_eq!(auth::require(&env.ctx, &t2, Permission::ReadHooks).unwrap_err().code(), "locked");
+    assert_eq!(
+        auth::require(&env.ctx, &t2, Permission::ReadHooks)
+            .unwrap_err()
+            .code(),
+        "locked"
+    );
 
     // The previous step's code is still inside the ±1 window but older than the one used.
     let previous = code_at(&admin.secret, env.now() - STEP_MS);
@@ -69,6 +78,8 @@ fn two_concurrent_unlocks_with_one_code_let_exactly_one_through() {
                     auth::unlock(&ctx, &token, &code).map(|_| ())
                 })
             })
+            .collect::<Vec<_>>()
+            .into_iter()
             .map(|h| h.join().unwrap())
             .collect();
         let ok = results.iter().filter(|r| r.is_ok()).count();
@@ -92,7 +103,12 @@ fn a_code_from_minutes_away_hints_at_the_clock() {
     let err = auth::unlock(&env.ctx, &token, &far).unwrap_err();
     assert!(!err.message().contains("clock"), "{}", err.message());
     // A code from the next step is within the allowed skew.
-    auth::unlock(&env.ctx, &token, &code_at(&admin.secret, env.now() + STEP_MS)).unwrap();
+    auth::unlock(
+        &env.ctx,
+        &token,
+        &code_at(&admin.secret, env.now() + STEP_MS),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -105,7 +121,12 @@ fn a_fresh_code_check_follows_the_same_replay_rules() {
     let actor = auth::require(&env.ctx, &token, Permission::AllowPrivateNetwork).unwrap();
     assert!(auth::verify_fresh_code(&env.ctx, &actor, &code).is_err());
     let rc = &admin.recovery[0];
-    assert_eq!(auth::verify_fresh_code(&env.ctx, &actor, rc).unwrap_err().field(), Some("code"));
+    assert_eq!(
+        auth::verify_fresh_code(&env.ctx, &actor, rc)
+            .unwrap_err()
+            .field(),
+        Some("code")
+    );
     env.next_step();
     auth::verify_fresh_code(&env.ctx, &actor, &code_at(&admin.secret, env.now())).unwrap();
 }

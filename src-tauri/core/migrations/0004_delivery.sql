@@ -12,7 +12,8 @@ CREATE TABLE events (
     created_at  INTEGER NOT NULL
 );
 
--- dest: 'hook:<id>' for hooks, 'hub:<store>:open|update|close' for Integration Hub order-webhook pages.
+-- dest: 'hook:<id>' for hooks, 'hub:<store>' for a store's Integration Hub order-webhook page
+-- (one destination per page, so a check's events keep their order whichever URL they go to).
 CREATE TABLE deliveries (
     id               INTEGER PRIMARY KEY,
     event_row        INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,

@@ -9,6 +9,7 @@ pub mod ctx;
 pub mod delivery;
 pub mod domain;
 pub mod error;
+pub mod logging;
 pub mod paths;
 pub mod status;
 pub mod store;

@@ -37,6 +37,7 @@ fn free_port() -> u16 {
 pub struct App {
     pub client: Client,
     driver: Child,
+    closed: bool,
     pub data_dir: PathBuf,
     _xdg: tempfile::TempDir,
 }
@@ -80,7 +81,7 @@ impl App {
                 Err(e) => panic!("no WebDriver session: {e}"),
             }
         };
-        App { client, driver, data_dir: data_dir.to_path_buf(), _xdg: xdg }
+        App { client, driver, closed: false, data_dir: data_dir.to_path_buf(), _xdg: xdg }
     }
 
     /// Waits for an element to exist and returns its trimmed text.
@@ -126,8 +127,27 @@ impl App {
         el.send_keys(value).await.expect("type");
     }
 
+    /// Clicks once the element can take it: a modal still fading out may cover it for a moment.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.expect("click");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let el = self.wait_for(css).await;
+            match el.click().await {
+                Ok(_) => return,
+                Err(e) if Instant::now() > deadline => {
+                    self.screenshot("failed-click.png").await;
+                    panic!("click {css}: {e}")
+                }
+                Err(_) => {
+                    // Scrolling it into view is what a person would do before clicking.
+                    let _ = self
+                        .client
+                        .execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&el).unwrap_or_default()])
+                        .await;
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                }
+            }
+        }
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
@@ -137,22 +157,35 @@ impl App {
         path
     }
 
-    pub async fn close(self) {
-        let App { client, mut driver, .. } = self;
-        let _ = client.close().await;
-        // SIGTERM lets tauri-driver stop WebKitWebDriver; SIGKILL would orphan it.
-        unsafe {
-            libc::kill(driver.id() as i32, libc::SIGTERM);
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+        self.closed = true;
+    }
+}
+
+/// SIGTERM lets tauri-driver stop WebKitWebDriver and the app; SIGKILL would orphan them.
+fn stop_driver(driver: &mut Child) {
+    unsafe {
+        libc::kill(driver.id() as i32, libc::SIGTERM);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
         }
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = driver.try_wait() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
+
+/// A failing test unwinds without calling `close`; the driver must not outlive it.
+impl Drop for App {
+    fn drop(&mut self) {
+        if !self.closed {
+            stop_driver(&mut self.driver);
         }
-        let _ = driver.kill();
-        let _ = driver.wait();
     }
 }
 
@@ -287,5 +320,130 @@ impl App {
             .click()
             .await
             .expect("nav click");
+    }
+}
+
+impl App {
+    /// The value of a form control (WebDriver's text() is empty for inputs).
+    pub async fn value(&self, css: &str) -> String {
+        self.wait_for(css).await.prop("value").await.expect("value").unwrap_or_default()
+    }
+
+    /// Waits until a form control's value satisfies `pred`.
+    pub async fn wait_value(&self, css: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let v = self.value(css).await;
+            if pred(&v) {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "{css} never had the expected value; last: {v:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait_for(css).await.select_by_value(value).await.expect("select option");
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_for(css).await.attr(name).await.expect("attribute")
+    }
+
+    pub async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+    }
+
+    /// Waits until `css` matches exactly `n` elements.
+    pub async fn wait_count(&self, css: &str, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.count(css).await != n {
+            assert!(Instant::now() < deadline, "{css}: expected {n}, found {}", self.count(css).await);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn add_store(&self, id: &str, name: &str) {
+        self.go("Stores").await;
+        self.fill("#store-id", id).await;
+        self.fill("#store-name", name).await;
+        self.fill("#store-merch-key", "7qwnw4j2kmqvrb3").await;
+        self.fill("#store-restaurant-id", "5f1b223c51e2d31e007b23d8").await;
+        self.click("#store-submit").await;
+        self.wait_for(&format!(".store-row[data-id='{id}']")).await;
+    }
+}
+
+/// A loopback HTTP receiver that answers every request with 200 and a small JSON body, and keeps each
+/// request's head and body for the test to read.
+pub struct Receiver {
+    pub addr: std::net::SocketAddr,
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 8192];
+                    loop {
+                        let Ok(n) = sock.read(&mut chunk).await else { return };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        let text = String::from_utf8_lossy(&buf).to_string();
+                        if let Some(head_end) = text.find("\r\n\r\n") {
+                            let len = text[..head_end]
+                                .lines()
+                                .find_map(|l| {
+                                    let (k, v) = l.split_once(':')?;
+                                    k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+                                })
+                                .unwrap_or(0usize);
+                            if buf.len() >= head_end + 4 + len {
+                                seen.lock().expect("lock").push(text[..head_end + 4 + len].to_string());
+                                buf.drain(..head_end + 4 + len);
+                                let body = r#"{"received":true}"#;
+                                let resp = format!(
+                                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+                                    body.len(),
+                                    body
+                                );
+                                if sock.write_all(resp.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Receiver { addr, requests }
+    }
+
+    pub fn received(&self) -> Vec<String> {
+        self.requests.lock().expect("lock").clone()
+    }
+
+    /// Waits until at least `n` requests arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(Instant::now() < deadline, "receiver got {} of {n} requests", got.len());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }

@@ -28,7 +28,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { batch: 256, per_dest: 20, global: 256, lease_ms: 90_000 }
+        Limits {
+            batch: 256,
+            per_dest: 20,
+            global: 256,
+            lease_ms: 90_000,
+        }
     }
 }
 
@@ -89,7 +94,10 @@ impl Engine {
     /// Claims everything due at `now`, sends it and waits for every attempt to be recorded.
     pub async fn deliver_due(&self, now: i64) -> Result<StepReport> {
         let handles = self.dispatch(now)?;
-        let mut report = StepReport { claimed: handles.len(), ..Default::default() };
+        let mut report = StepReport {
+            claimed: handles.len(),
+            ..Default::default()
+        };
         for h in handles {
             match h.await {
                 Ok(Next::Succeeded) => report.succeeded += 1,
@@ -111,8 +119,18 @@ impl Engine {
         if free == 0 {
             return Ok(Vec::new());
         }
-        let claimed = claim_due(&self.0.ctx, now, self.0.limits.lease_ms, free, self.0.limits.per_dest, &busy)?;
-        Ok(claimed.into_iter().map(|c| self.spawn_send(c, now)).collect())
+        let claimed = claim_due(
+            &self.0.ctx,
+            now,
+            self.0.limits.lease_ms,
+            free,
+            self.0.limits.per_dest,
+            &busy,
+        )?;
+        Ok(claimed
+            .into_iter()
+            .map(|c| self.spawn_send(c, now))
+            .collect())
     }
 
     pub(crate) fn spawn_send(&self, c: Claimed, now: i64) -> JoinHandle<Next> {
@@ -120,9 +138,15 @@ impl Engine {
             let mut m = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
             *m.entry(c.dest.clone()).or_insert(0) += 1;
         }
+        // Taken now, not inside the task: `dispatch` sizes its claim by the free permits, and a claimed row
+        // that sat waiting for one could outlive its lease and be claimed (and sent) a second time.
+        let permit = self.0.global.clone().try_acquire_owned().ok();
         let me = self.clone();
         tokio::spawn(async move {
-            let _permit = me.0.global.clone().acquire_owned().await;
+            let _permit = match permit {
+                Some(p) => Some(p),
+                None => me.0.global.clone().acquire_owned().await.ok(),
+            };
             let next = me.send_one(&c, now).await;
             let mut m = me.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(n) = m.get_mut(&c.dest) {
@@ -164,7 +188,15 @@ impl Engine {
             Err(e) => (AttemptOutcome::not_sent(e.to_string()), Next::Dead),
         };
         let done = now.max(ctx.now_ms());
-        match record(ctx, c, prepared.as_ref().ok(), &outcome, started, done, next) {
+        match record(
+            ctx,
+            c,
+            prepared.as_ref().ok(),
+            &outcome,
+            started,
+            done,
+            next,
+        ) {
             Ok(_) => next,
             Err(e) => {
                 tracing::error!(delivery = c.id, error = %e, "recording an attempt failed; it will be retried");

@@ -55,31 +55,61 @@ fn from_error(e: &Error) -> Response {
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+/// A refusal, boxed: a `Response` is large and refusals are the rare path.
+fn refuse(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Box<Response> {
+    Box::new(problem(status, code, message, field))
 }
 
 /// The accepted request body; anything else is refused with the field named.
-fn parse_body(bytes: &[u8]) -> Result<NewEvent, Response> {
+fn parse_body(bytes: &[u8]) -> Result<NewEvent, Box<Response>> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        problem(StatusCode::BAD_REQUEST, "invalid_json", &format!("the body is not valid JSON: {e}"), None)
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            &format!("the body is not valid JSON: {e}"),
+            None,
+        )
     })?;
     let Value::Object(obj) = v else {
-        return Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the body must be a JSON object", None));
+        return Err(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "the body must be a JSON object",
+            None,
+        ));
     };
     for k in obj.keys() {
         if !matches!(k.as_str(), "type" | "store" | "data" | "key" | "order_key") {
             let field: String = k.chars().take(64).collect();
-            return Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "unknown field", Some(&field)));
+            return Err(refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "unknown field",
+                Some(&field),
+            ));
         }
     }
-    let string = |name: &str, required: bool| -> Result<Option<String>, Response> {
+    let string = |name: &str, required: bool| -> Result<Option<String>, Box<Response>> {
         match obj.get(name) {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             None | Some(Value::Null) if !required => Ok(None),
-            None | Some(Value::Null) => {
-                Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "this field is required", Some(name)))
-            }
-            Some(_) => Err(problem(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "must be a string", Some(name))),
+            None | Some(Value::Null) => Err(refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "this field is required",
+                Some(name),
+            )),
+            Some(_) => Err(refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "must be a string",
+                Some(name),
+            )),
         }
     };
     let event_type = string("type", true)?.unwrap_or_default();
@@ -87,7 +117,7 @@ fn parse_body(bytes: &[u8]) -> Result<NewEvent, Response> {
     let key = string("key", false)?;
     let order_key = string("order_key", false)?;
     let data = obj.get("data").cloned().unwrap_or(Value::Null);
-    NewEvent::parse(&event_type, &store, data, key, order_key).map_err(|e| from_error(&e))
+    NewEvent::parse(&event_type, &store, data, key, order_key).map_err(|e| Box::new(from_error(&e)))
 }
 
 async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> Response {
@@ -105,7 +135,12 @@ async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> R
     match authorized {
         Ok(true) => {}
         Ok(false) => {
-            return problem(StatusCode::UNAUTHORIZED, "unauthorized", "a valid ingest token is required", None)
+            return problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a valid ingest token is required",
+                None,
+            )
         }
         Err(e) => return from_error(&e),
     }
@@ -122,7 +157,7 @@ async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> R
     };
     let ev = match parse_body(&bytes) {
         Ok(ev) => ev,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let result = tokio::task::spawn_blocking(move || enqueue(&ctx, &ev, ctx.now_ms())).await;
     match result {
@@ -130,11 +165,19 @@ async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> R
             if let Some(engine) = &api.engine {
                 engine.wake();
             }
-            (StatusCode::ACCEPTED, Json(json!({"event_id": q.event_id, "deliveries": q.deliveries})))
+            (
+                StatusCode::ACCEPTED,
+                Json(json!({"event_id": q.event_id, "deliveries": q.deliveries})),
+            )
                 .into_response()
         }
         Ok(Err(e)) => from_error(&e),
-        Err(_) => problem(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the event could not be queued", None),
+        Err(_) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the event could not be queued",
+            None,
+        ),
     }
 }
 

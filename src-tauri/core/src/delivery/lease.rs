@@ -15,16 +15,20 @@ pub struct EngineLease {
 
 impl EngineLease {
     pub fn new() -> Self {
-        EngineLease { owner: format!("{}-{}", std::process::id(), super::render::new_event_id()) }
+        EngineLease {
+            owner: format!("{}-{}", std::process::id(), super::render::new_event_id()),
+        }
     }
 
     /// Takes or renews the lease. Returns false while another live engine holds it.
     pub fn try_acquire(&self, ctx: &Ctx, now: i64) -> Result<bool> {
         let conn = ctx.db.conn();
         let holder: Option<(String, i64, i64)> = conn
-            .query_row("SELECT owner, pid, expires_at FROM engine_lease WHERE id = 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT owner, pid, expires_at FROM engine_lease WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .ok();
         let free = match &holder {
             None => true,
@@ -50,9 +54,10 @@ impl EngineLease {
     }
 
     pub fn release(&self, ctx: &Ctx) -> Result<()> {
-        ctx.db
-            .conn()
-            .execute("DELETE FROM engine_lease WHERE id = 1 AND owner = ?1", [&self.owner])?;
+        ctx.db.conn().execute(
+            "DELETE FROM engine_lease WHERE id = 1 AND owner = ?1",
+            [&self.owner],
+        )?;
         Ok(())
     }
 }

@@ -73,7 +73,10 @@ pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
     actor.require(Permission::ReadLogs)?;
     if let Some(s) = &f.status {
         if !STATUSES.contains(&s.as_str()) {
-            return Err(Error::invalid("status", "must be pending, delivering, succeeded, failed or dead"));
+            return Err(Error::invalid(
+                "status",
+                "must be pending, delivering, succeeded, failed or dead",
+            ));
         }
     }
     let limit = f.limit.unwrap_or(100).clamp(1, MAX_PAGE) as i64;
@@ -88,7 +91,17 @@ pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
          ORDER BY d.id DESC LIMIT ?9",
     )?;
     let rows = stmt.query_map(
-        params![f.hook, f.store, f.event, f.status, f.since, f.until, f.before_id, f.event_id, limit],
+        params![
+            f.hook,
+            f.store,
+            f.event,
+            f.status,
+            f.since,
+            f.until,
+            f.before_id,
+            f.event_id,
+            limit
+        ],
         delivery_row,
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -150,7 +163,10 @@ fn attempt_row(r: &Row<'_>) -> rusqlite::Result<AttemptView> {
         started_at: r.get(4)?,
         latency_ms: r.get(5)?,
         status_code: r.get(6)?,
-        error: kind.map(|kind| AttemptErrorView { kind, message: message.unwrap_or_default() }),
+        error: kind.map(|kind| AttemptErrorView {
+            kind,
+            message: message.unwrap_or_default(),
+        }),
         request_url: r.get(9)?,
         request_headers: pairs(r.get(10)?),
         request_body: r.get(11)?,
@@ -174,11 +190,17 @@ pub fn resend(ctx: &Ctx, actor: &Actor, delivery_id: i64) -> Result<i64> {
     )?;
     if changed == 0 {
         let exists: Option<String> = conn
-            .query_row("SELECT status FROM deliveries WHERE id = ?1", [delivery_id], |r| r.get(0))
+            .query_row(
+                "SELECT status FROM deliveries WHERE id = ?1",
+                [delivery_id],
+                |r| r.get(0),
+            )
             .optional()?;
         return match exists {
             None => Err(Error::NotFound(format!("delivery {delivery_id}"))),
-            Some(s) => Err(Error::Conflict(format!("delivery {delivery_id} is {s}; it will be sent anyway"))),
+            Some(s) => Err(Error::Conflict(format!(
+                "delivery {delivery_id} is {s}; it will be sent anyway"
+            ))),
         };
     }
     crate::store::audit::record(

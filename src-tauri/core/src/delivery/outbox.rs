@@ -41,7 +41,10 @@ impl NewEvent {
         let event_type = EventType::parse("type", event_type)?;
         let store = store.trim();
         if store.is_empty() || store.len() > 64 {
-            return Err(Error::invalid("store", "a store id of 1 to 64 characters is required"));
+            return Err(Error::invalid(
+                "store",
+                "a store id of 1 to 64 characters is required",
+            ));
         }
         if !data.is_object() {
             return Err(Error::invalid("data", "must be a JSON object"));
@@ -57,7 +60,13 @@ impl NewEvent {
             }
         }
         let order_key = order_key.or_else(|| crate::catalog::order_key(event_type, &data));
-        Ok(NewEvent { event_type, store: store.to_string(), data, key, order_key })
+        Ok(NewEvent {
+            event_type,
+            store: store.to_string(),
+            data,
+            key,
+            order_key,
+        })
     }
 }
 
@@ -69,7 +78,8 @@ pub fn enqueue(ctx: &Ctx, ev: &NewEvent, now: i64) -> Result<Enqueued> {
     crate::config::stores::require_exists(ctx, &ev.store)?;
     let routes = routes_for(ctx, ev.event_type, &ev.store, &ev.data)?;
     let event_id = super::render::new_event_id();
-    let data = serde_json::to_string(&ev.data).map_err(|e| Error::invalid("data", e.to_string()))?;
+    let data =
+        serde_json::to_string(&ev.data).map_err(|e| Error::invalid("data", e.to_string()))?;
     let conn = ctx.db.conn();
     let tx = conn.unchecked_transaction()?;
     let inserted = tx.execute(
@@ -89,7 +99,11 @@ pub fn enqueue(ctx: &Ctx, ev: &NewEvent, now: i64) -> Result<Enqueued> {
         insert_delivery(&tx, row, r, ev, now)?;
     }
     tx.commit()?;
-    Ok(Enqueued { event_id, deliveries: routes.len(), duplicate: false })
+    Ok(Enqueued {
+        event_id,
+        deliveries: routes.len(),
+        duplicate: false,
+    })
 }
 
 fn insert_delivery(
@@ -183,7 +197,10 @@ pub fn claim_due(
              ) WHERE rn + busy <= ?2
              ORDER BY id LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![now, per_dest as i64, batch as i64, in_flight], |r| r.get(0))?;
+        let rows = stmt.query_map(
+            params![now, per_dest as i64, batch as i64, in_flight],
+            |r| r.get(0),
+        )?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut out = Vec::with_capacity(ids.len());
@@ -211,7 +228,11 @@ pub fn claim_due(
                     attempts: r.get(8)?,
                     retry_preset: r.get(9)?,
                     retry_base: r.get(10)?,
-                    trigger: if r.get::<_, bool>(11)? { "resend" } else { "live" },
+                    trigger: if r.get::<_, bool>(11)? {
+                        "resend"
+                    } else {
+                        "live"
+                    },
                 })
             })?);
         }

@@ -20,8 +20,8 @@ pub struct Prepared {
 
 pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
     let event_type = EventType::parse("type", &c.event_type)?;
-    let data: serde_json::Value =
-        serde_json::from_str(&c.data).map_err(|e| Error::Delivery(format!("stored event data: {e}")))?;
+    let data: serde_json::Value = serde_json::from_str(&c.data)
+        .map_err(|e| Error::Delivery(format!("stored event data: {e}")))?;
     let store = crate::config::stores::get_internal(ctx, &c.store)?;
     let body = render_body(
         event_type,
@@ -37,6 +37,11 @@ pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
     match &c.hook_id {
         Some(hook_id) => {
             let h = crate::config::hooks::load_for_delivery(ctx, hook_id)?;
+            // A hook turned off (by a user, a 410 or five days of failure) takes nothing more, not even
+            // the retries queued before; recover queues them again once it is back on.
+            if !h.enabled && c.trigger != "test" {
+                return Err(Error::Delivery("the hook is disabled".into()));
+            }
             let headers = request_headers(&h.auth, &h.signature, &c.event_id, now_secs, &body)?;
             Ok(Prepared {
                 url: h.url.expose().to_string(),
@@ -49,15 +54,19 @@ pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
             })
         }
         None => {
-            let d = crate::config::order_webhooks::destination_for(ctx, &c.store, event_type, &data)?
-                .ok_or_else(|| {
-                    Error::Delivery("the store's order-webhook page no longer sends this event".into())
+            let d =
+                crate::config::order_webhooks::destination_for(ctx, &c.store, event_type, &data)?
+                    .ok_or_else(|| {
+                    Error::Delivery(
+                        "the store's order-webhook page no longer sends this event".into(),
+                    )
                 })?;
             let auth = match d.header {
                 Some((name, value)) => HookAuth::Header { name, value },
                 None => HookAuth::None,
             };
-            let headers = request_headers(&auth, &HookSignature::None, &c.event_id, now_secs, &body)?;
+            let headers =
+                request_headers(&auth, &HookSignature::None, &c.event_id, now_secs, &body)?;
             Ok(Prepared {
                 url: d.url.expose().to_string(),
                 masked_url: d.masked_url,

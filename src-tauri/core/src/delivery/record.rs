@@ -44,8 +44,15 @@ pub fn decide(
     }
     let preset = RetryPreset::parse("retry", &c.retry_preset).unwrap_or(RetryPreset::Standard);
     let made = (c.attempts + 1 - c.retry_base).max(1) as u32;
-    match next_delay(preset, made, retry_after_secs.map(std::time::Duration::from_secs), jitter) {
-        Some(d) => Next::Retry { at: now + d.as_millis() as i64 },
+    match next_delay(
+        preset,
+        made,
+        retry_after_secs.map(std::time::Duration::from_secs),
+        jitter,
+    ) {
+        Some(d) => Next::Retry {
+            at: now + d.as_millis() as i64,
+        },
         None => Next::Dead,
     }
 }
@@ -66,7 +73,8 @@ pub fn record(
         Some(e) => (Some(e.kind.as_str().to_string()), Some(e.message.clone())),
         None => (None, None),
     };
-    let result = p.and_then(|p| super::response::interpret(p.event_type, outcome.status, &outcome.body));
+    let result =
+        p.and_then(|p| super::response::interpret(p.event_type, outcome.status, &outcome.body));
     let (url, headers, body) = match p {
         Some(p) => (
             p.masked_url.clone(),
@@ -103,7 +111,9 @@ pub fn record(
         ],
     )?;
     let attempt_id = tx.last_insert_rowid();
-    let last_error = error_message.clone().or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
+    let last_error = error_message
+        .clone()
+        .or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
     tx.execute(
         "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3, lease_until = NULL,
                 last_status_code = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1",
@@ -126,29 +136,62 @@ pub fn record(
 }
 
 /// 410 disables at once; five days of failures without a success disable too; any success clears the flag.
-fn update_hook_health(tx: &rusqlite::Connection, hook: &str, status: Option<u16>, now: i64) -> Result<()> {
+fn update_hook_health(
+    tx: &rusqlite::Connection,
+    hook: &str,
+    status: Option<u16>,
+    now: i64,
+) -> Result<()> {
     match status {
         Some(200..=299) => {
-            tx.execute("UPDATE hooks SET failing_since_ms = NULL WHERE id = ?1", [hook])?;
-        }
-        Some(410) => {
             tx.execute(
-                "UPDATE hooks SET enabled = 0, disabled_reason = 'The receiver answered 410 Gone' WHERE id = ?1",
+                "UPDATE hooks SET failing_since_ms = NULL WHERE id = ?1",
                 [hook],
             )?;
+        }
+        Some(410) => {
+            let n = tx.execute(
+                "UPDATE hooks SET enabled = 0, disabled_reason = ?2 WHERE id = ?1 AND enabled = 1",
+                params![hook, GONE],
+            )?;
+            audit_disable(tx, hook, n, GONE, now)?;
         }
         _ => {
             tx.execute(
                 "UPDATE hooks SET failing_since_ms = COALESCE(failing_since_ms, ?2) WHERE id = ?1",
                 params![hook, now],
             )?;
-            tx.execute(
-                "UPDATE hooks SET enabled = 0,
-                        disabled_reason = 'Failing continuously for 5 days'
+            let n = tx.execute(
+                "UPDATE hooks SET enabled = 0, disabled_reason = ?3
                  WHERE id = ?1 AND enabled = 1 AND failing_since_ms <= ?2",
-                params![hook, now - DISABLE_AFTER_MS],
+                params![hook, now - DISABLE_AFTER_MS, FAILING],
             )?;
+            audit_disable(tx, hook, n, FAILING, now)?;
         }
     }
     Ok(())
+}
+
+const GONE: &str = "The receiver answered 410 Gone";
+const FAILING: &str = "Failing continuously for 5 days";
+
+/// Turning a hook off is a configuration change nobody made by hand: the audit log says why.
+fn audit_disable(
+    tx: &rusqlite::Connection,
+    hook: &str,
+    changed: usize,
+    reason: &str,
+    now: i64,
+) -> Result<()> {
+    if changed == 0 {
+        return Ok(());
+    }
+    crate::store::audit::record(
+        tx,
+        now,
+        None,
+        "hook.auto_disable",
+        hook,
+        &serde_json::json!({"reason": reason}),
+    )
 }

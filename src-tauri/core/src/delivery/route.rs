@@ -25,16 +25,16 @@ pub fn routes_for(ctx: &Ctx, event: EventType, store: &str, data: &Value) -> Res
             retry: h.retry_preset,
         })
         .collect();
-    if event.family() == Family::Hub {
-        if crate::config::order_webhooks::destination_for(ctx, store, event, data)?.is_some() {
-            // One destination per page, so a check's update never overtakes its open.
-            routes.push(Route {
-                dest: format!("hub:{store}"),
-                hook_id: None,
-                ordered: true,
-                retry: RetryPreset::Standard,
-            });
-        }
+    if event.family() == Family::Hub
+        && crate::config::order_webhooks::destination_for(ctx, store, event, data)?.is_some()
+    {
+        // One destination per page, so a check's update never overtakes its open.
+        routes.push(Route {
+            dest: format!("hub:{store}"),
+            hook_id: None,
+            ordered: true,
+            retry: RetryPreset::Standard,
+        });
     }
     Ok(routes)
 }

@@ -66,9 +66,13 @@ pub fn dashboard(ctx: &Ctx, actor: &Actor, since: i64) -> Result<Vec<HookStats>>
     })?;
     for row in rows {
         let (hook, label, at, latency, ok) = row?;
-        let e = by_hook.entry(hook).or_insert_with(|| (label, Vec::new(), 0, BTreeMap::new()));
+        let e = by_hook
+            .entry(hook)
+            .or_insert_with(|| (label, Vec::new(), 0, BTreeMap::new()));
         e.1.push(latency);
-        let b = e.3.entry(at - at.rem_euclid(BUCKET_MS)).or_insert((0, 0, Vec::new()));
+        let b =
+            e.3.entry(at - at.rem_euclid(BUCKET_MS))
+                .or_insert((0, 0, Vec::new()));
         if ok {
             e.2 += 1;
             b.0 += 1;
@@ -88,14 +92,23 @@ pub fn dashboard(ctx: &Ctx, actor: &Actor, since: i64) -> Result<Vec<HookStats>>
                 total,
                 succeeded,
                 failed: total - succeeded,
-                success_rate: if total == 0 { 0.0 } else { succeeded as f64 / total as f64 },
+                success_rate: if total == 0 {
+                    0.0
+                } else {
+                    succeeded as f64 / total as f64
+                },
                 p50_ms: percentile(&lat, 50.0),
                 p95_ms: percentile(&lat, 95.0),
                 series: buckets
                     .into_iter()
                     .map(|(start, (s, f, mut l))| {
                         l.sort_unstable();
-                        Bucket { bucket_start: start, succeeded: s, failed: f, p50_ms: percentile(&l, 50.0) }
+                        Bucket {
+                            bucket_start: start,
+                            succeeded: s,
+                            failed: f,
+                            p50_ms: percentile(&l, 50.0),
+                        }
                     })
                     .collect(),
             }

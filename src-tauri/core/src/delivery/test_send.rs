@@ -24,7 +24,10 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
     let event = EventType::parse("event", &req.event)?;
     let hook = crate::config::hooks::load_for_delivery(&ctx, &req.hook_id)?;
     if !hook.events.contains(&event) {
-        return Err(Error::invalid("event", "this hook is not subscribed to that event"));
+        return Err(Error::invalid(
+            "event",
+            "this hook is not subscribed to that event",
+        ));
     }
     let data = req.data.unwrap_or_else(|| crate::catalog::sample(event));
     if !data.is_object() {

@@ -102,16 +102,41 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 pub fn run(dir: &Path, json_out: bool, cmd: &DeliveryCmd) -> Result<()> {
     let ctx = Arc::new(Ctx::open(dir)?);
     match cmd {
-        DeliveryCmd::Emit { event_type, store, data, key, order_key } => {
+        DeliveryCmd::Emit {
+            event_type,
+            store,
+            data,
+            key,
+            order_key,
+        } => {
             session_actor(&ctx, Permission::EmitEvents)?;
-            let ev = NewEvent::parse(event_type, store, read_data("data", data)?, key.clone(), order_key.clone())?;
+            let ev = NewEvent::parse(
+                event_type,
+                store,
+                read_data("data", data)?,
+                key.clone(),
+                order_key.clone(),
+            )?;
             let q = enqueue(&ctx, &ev, ctx.now_ms())?;
-            print(json_out, &json!({"event_id": q.event_id, "deliveries": q.deliveries}));
+            print(
+                json_out,
+                &json!({"event_id": q.event_id, "deliveries": q.deliveries}),
+            );
         }
-        DeliveryCmd::SendTest { hook_id, event, data, store } => {
+        DeliveryCmd::SendTest {
+            hook_id,
+            event,
+            data,
+            store,
+        } => {
             let actor = session_actor(&ctx, Permission::SendTest)?;
             let data = data.as_deref().map(|d| read_data("data", d)).transpose()?;
-            let req = TestSend { hook_id: hook_id.clone(), event: event.clone(), data, store: store.clone() };
+            let req = TestSend {
+                hook_id: hook_id.clone(),
+                event: event.clone(),
+                data,
+                store: store.clone(),
+            };
             let rt = runtime()?;
             let attempt = rt.block_on(async {
                 let engine = Engine::new(ctx.clone())?;
@@ -135,7 +160,10 @@ pub fn run(dir: &Path, json_out: bool, cmd: &DeliveryCmd) -> Result<()> {
         DeliveryCmd::Resend { delivery_id } => {
             let actor = session_actor(&ctx, Permission::Resend)?;
             hookdesk_core::delivery::log::resend(&ctx, &actor, *delivery_id)?;
-            print(json_out, &json!({"delivery_id": delivery_id, "status": "pending"}));
+            print(
+                json_out,
+                &json!({"delivery_id": delivery_id, "status": "pending"}),
+            );
         }
         DeliveryCmd::Recover { hook, since } => {
             let actor = session_actor(&ctx, Permission::Resend)?;
@@ -167,7 +195,9 @@ fn serve(ctx: Arc<Ctx>, listen: &str) -> Result<()> {
             let _ = stop_tx.send(true);
         });
         server.await?;
-        engine_task.await.map_err(|e| Error::Delivery(e.to_string()))?
+        engine_task
+            .await
+            .map_err(|e| Error::Delivery(e.to_string()))?
     })
 }
 

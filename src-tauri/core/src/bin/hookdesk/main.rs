@@ -38,6 +38,7 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    hookdesk_core::logging::init_or_warn();
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli) {

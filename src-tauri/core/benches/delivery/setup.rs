@@ -1,0 +1,171 @@
+//! A fresh data directory configured like a small integrator: ten stores, one hook each (all pointing at
+//! the benchmark receiver, with bearer auth and an X-Signature, as a real merchant hook has), and an
+//! ingest token. Everything goes through the same configuration operations the app uses.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hookdesk_core::auth::{Actor, Role};
+use hookdesk_core::config::{self, FreshCode};
+use hookdesk_core::delivery::engine::Engine;
+use hookdesk_core::delivery::{ingest, run, tokens};
+use hookdesk_core::domain::{AuthInput, HookInput, KeySource, Secret, SignatureInput, StoreInput};
+use hookdesk_core::Ctx;
+use serde_json::{json, Value};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::receiver::SEQ_FIELD;
+use crate::BenchResult;
+
+pub const EVENT_TYPE: &str = "transaction.sale.success";
+
+pub fn bench_actor() -> Actor {
+    Actor {
+        user_id: 1,
+        name: "bench".into(),
+        role: Role::Admin,
+    }
+}
+
+/// Stands in for the user's authenticator app: private-network hooks need a fresh two-factor code, and
+/// the benchmark's receiver is on loopback.
+fn bench_authenticator_stand_in(_: &Ctx, _: &Actor, _: &str) -> hookdesk_core::Result<()> {
+    Ok(())
+}
+
+pub struct Site {
+    /// Deleted with the site.
+    _dir: tempfile::TempDir,
+    pub ctx: Arc<Ctx>,
+    pub token: Secret,
+    pub stores: Vec<String>,
+}
+
+pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
+    let dir = tempfile::Builder::new()
+        .prefix("hookdesk-bench-")
+        .tempdir()?;
+    let ctx = Arc::new(Ctx::open(dir.path())?);
+    let actor = bench_actor();
+    let mut stores = Vec::with_capacity(hooks);
+    for i in 0..hooks {
+        let id = format!("bench-{i}");
+        config::stores::add(
+            &ctx,
+            &actor,
+            &StoreInput {
+                id: id.clone(),
+                name: format!("Bench store {i}"),
+                merch_key: Some("7qwnw4j2kmqvrb3".into()),
+                restaurant_id: Some("5f1b223c51e2d31e007b23d8".into()),
+            },
+        )?;
+        let input = HookInput {
+            label: format!("Bench receiver {i}"),
+            url: format!("http://{receiver}/h{i}"),
+            events: vec![EVENT_TYPE.into()],
+            stores: vec![id.clone()],
+            auth: AuthInput::Bearer {
+                token: Secret::new(format!("bench-bearer-token-{i:04}")),
+            },
+            signature: SignatureInput::XSignature {
+                key_source: KeySource::SignatureKey,
+                key: Secret::new(format!("bench_signature_key_{i}")),
+            },
+            allow_private_network: true,
+            ..HookInput::default()
+        };
+        let fresh = FreshCode {
+            code: "000000",
+            verify: bench_authenticator_stand_in,
+        };
+        config::hooks::create(&ctx, &actor, &input, Some(fresh))?;
+        stores.push(id);
+    }
+    let token = tokens::create(&ctx, &actor)?;
+    Ok(Site {
+        _dir: dir,
+        ctx,
+        token,
+        stores,
+    })
+}
+
+/// The event's `data`: a sale of exactly `payload` bytes as compact JSON, tagged with its sequence number.
+pub fn event_data(seq: u64, payload: usize) -> Value {
+    let mut data = json!({
+        SEQ_FIELD: seq,
+        "transaction": {"amount": 1299, "currency": "USD", "card_last4": "1111", "auth_code": "A1B2C3"},
+        "pad": "",
+    });
+    let len = data.to_string().len();
+    if payload > len {
+        data["pad"] = Value::String("x".repeat(payload - len));
+    }
+    data
+}
+
+/// The ingest request body for event `seq`, spread round-robin over the stores (one hook each).
+pub fn ingest_body(seq: u64, stores: &[String], payload: usize) -> Vec<u8> {
+    let store = stores
+        .get(seq as usize % stores.len().max(1))
+        .map(String::as_str)
+        .unwrap_or("bench-0");
+    json!({"type": EVENT_TYPE, "store": store, "data": event_data(seq, payload)})
+        .to_string()
+        .into_bytes()
+}
+
+/// The engine loop and the ingest API of one site, started and stopped together.
+pub struct Running {
+    pub engine: Engine,
+    pub ingest: SocketAddr,
+    stop: watch::Sender<bool>,
+    engine_task: Option<JoinHandle<hookdesk_core::Result<()>>>,
+    ingest_task: JoinHandle<hookdesk_core::Result<()>>,
+}
+
+impl Running {
+    /// Starts the ingest API; the engine loop only with `engine_now` (the backlog run starts it later).
+    pub async fn start(ctx: Arc<Ctx>, engine_now: bool) -> BenchResult<Running> {
+        let engine = Engine::new(ctx.clone())?;
+        let (stop, rx) = watch::channel(false);
+        let (addr, listener) = ingest::bind("127.0.0.1:0").await?;
+        let mut wait = rx.clone();
+        let shutdown = async move {
+            let _ = wait.wait_for(|v| *v).await;
+        };
+        let ingest_task =
+            tokio::spawn(ingest::serve(listener, ctx, Some(engine.clone()), shutdown));
+        let mut me = Running {
+            engine,
+            ingest: addr,
+            stop,
+            engine_task: None,
+            ingest_task,
+        };
+        if engine_now {
+            me.start_engine();
+        }
+        Ok(me)
+    }
+
+    pub fn start_engine(&mut self) {
+        if self.engine_task.is_none() {
+            self.engine_task = Some(tokio::spawn(run::run(
+                self.engine.clone(),
+                self.stop.subscribe(),
+            )));
+        }
+    }
+
+    pub async fn stop(self) -> BenchResult<()> {
+        let _ = self.stop.send(true);
+        if let Some(t) = self.engine_task {
+            t.await??;
+        }
+        self.ingest_task.await??;
+        Ok(())
+    }
+}

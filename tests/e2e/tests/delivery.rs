@@ -1,0 +1,79 @@
+use hookdesk_e2e::{cli, next_totp_step, totp_now, App, Receiver, ADMIN, ADMIN_PASSWORD};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
+    let receiver = Receiver::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    let enrolled = app.first_run().await;
+    app.add_store("store-1", "Downtown").await;
+
+    // A loopback target needs the private-network opt-in, which needs a fresh code.
+    app.go("Webhooks").await;
+    app.click("#add-hook").await;
+    app.fill("#hook-label", "Local POS").await;
+    app.fill("#hook-url", &format!("http://{}/hooks", receiver.addr)).await;
+    app.click("input.hook-event[value='transaction.sale.success']").await;
+    app.select("#hook-auth-kind", "none").await;
+    app.select("#hook-signature-kind", "none").await;
+    app.click("#hook-allow-private").await;
+    next_totp_step().await;
+    app.fill("#hook-totp", &totp_now(&enrolled.secret)).await;
+    app.click("#hook-submit").await;
+    app.wait_count(".hook-row", 1).await;
+
+    // Send test: the receiver's answer is shown in the window.
+    app.click(".hook-test").await;
+    app.wait_for("#test-modal").await;
+    app.select("#test-event", "transaction.sale.success").await;
+    app.wait_value("#test-payload", |t| t.contains("1nftvzx7xtcggm3")).await;
+    app.click("#test-send").await;
+    assert_eq!(app.wait_text("#test-status", |t| !t.is_empty()).await, "200");
+    assert!(app.text("#test-response-body").await.contains("received"));
+    let got = receiver.wait_for(1).await;
+    assert!(got[0].starts_with("POST /hooks HTTP/1.1"), "{}", got[0]);
+    assert!(got[0].contains("\"event_type\":\"transaction.sale.success\""), "{}", got[0]);
+    app.screenshot("send-test.png").await;
+    app.click("#test-close").await;
+
+    // A live event from the CLI, delivered by the engine running inside the app.
+    let unlocked = cli(
+        data.path(),
+        &["unlock", "--user", ADMIN, "--code", &enrolled.recovery_codes[1], "--password-stdin"],
+        Some(ADMIN_PASSWORD),
+        &[],
+    );
+    let session = unlocked["session"].as_str().expect("session").to_string();
+    let emitted = cli(
+        data.path(),
+        &[
+            "emit",
+            "--type",
+            "transaction.sale.success",
+            "--store",
+            "store-1",
+            "--data",
+            r#"{"type":"transaction","key":"live-sale-1","amount_detail":{"amount":"9.99"}}"#,
+        ],
+        None,
+        &[("HOOKDESK_SESSION", &session)],
+    );
+    assert_eq!(emitted["deliveries"], 1);
+    let event_id = emitted["event_id"].as_str().unwrap().to_string();
+    let got = receiver.wait_for(2).await;
+    assert!(got[1].contains(&event_id), "live delivery lacks the event id");
+
+    app.go("Delivery log").await;
+    app.wait_for(".delivery-row[data-status='succeeded']").await;
+    let rows = app.text("#log-table").await;
+    assert!(rows.contains("transaction.sale.success"), "{rows}");
+
+    // Resend the live delivery (the newest row) and see the second attempt.
+    app.click(".delivery-row .resend-button").await;
+    let got = receiver.wait_for(3).await;
+    assert!(got[2].contains(&event_id), "the resend carried another event id");
+    app.click(".delivery-row td:nth-child(2) button").await;
+    app.wait_text("#attempts", |t| t.contains("resend")).await;
+    app.screenshot("delivery-log.png").await;
+    app.close().await;
+}

@@ -1,0 +1,263 @@
+//! The delivery log: filters, resend, recover; and order-injection answers stored on the attempt.
+
+use hookdesk_core::auth::Role;
+use hookdesk_core::catalog::{sample, EventType};
+use hookdesk_core::delivery::log::{self, Filter};
+use hookdesk_core::domain::HookInput;
+use hookdesk_core::Error;
+use serde_json::{json, Value};
+
+use crate::config_support::{actor, admin};
+use crate::engine_support::*;
+use crate::wire_receiver::{Reply, TestReceiver};
+
+const SALE: &str = "transaction.sale.success";
+const ACH: &str = "ach.settled";
+
+fn data(ty: &str) -> Value {
+    sample(EventType::parse("t", ty).unwrap())
+}
+
+fn list(e: &Eng, f: Filter) -> Vec<log::DeliveryView> {
+    log::list(&e.ctx, &actor(Role::Support), &f).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_filters_by_hook_status_event_and_store() {
+    let e = Eng::new();
+    e.store("store-2");
+    let ok = TestReceiver::start(Reply::status(200)).await;
+    let bad = TestReceiver::start(Reply::status(500)).await;
+    let good_hook = e.hook(hook_input(&ok.url("/ok"), &[SALE, ACH]));
+    let bad_hook = e.hook(hook_input(&bad.url("/bad"), &[SALE]));
+    let first = e.emit(SALE, "store-1", data(SALE));
+    e.emit(ACH, "store-2", data(ACH));
+    e.step().await;
+
+    let all = list(&e, Filter::default());
+    assert_eq!(all.len(), 3);
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+    let by_hook = list(
+        &e,
+        Filter {
+            hook: Some(good_hook.clone()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(by_hook.len(), 2);
+    assert!(by_hook
+        .iter()
+        .all(|d| d.hook_id.as_deref() == Some(good_hook.as_str())));
+    let failed = list(
+        &e,
+        Filter {
+            status: Some("failed".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].hook_id.as_deref(), Some(bad_hook.as_str()));
+    assert_eq!(failed[0].last_status_code, Some(500));
+    let by_event = list(
+        &e,
+        Filter {
+            event_id: Some(first.event_id.clone()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(by_event.len(), 2);
+    assert_eq!(
+        list(
+            &e,
+            Filter {
+                event: Some(ACH.into()),
+                ..Default::default()
+            }
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        list(
+            &e,
+            Filter {
+                store: Some("store-2".into()),
+                ..Default::default()
+            }
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        list(
+            &e,
+            Filter {
+                limit: Some(1),
+                ..Default::default()
+            }
+        )
+        .len(),
+        1
+    );
+    let err = log::list(
+        &e.ctx,
+        &admin(),
+        &Filter {
+            status: Some("lost".into()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(err.unwrap_err().field(), Some("status"));
+
+    let attempts = log::attempts(&e.ctx, &admin(), failed[0].id).unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(
+        (
+            attempts[0].trigger.as_str(),
+            attempts[0].number,
+            attempts[0].status_code
+        ),
+        ("live", 1, Some(500))
+    );
+    assert!(attempts[0].next_attempt_at.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resend_sends_a_finished_delivery_again_with_its_own_trigger() {
+    let e = Eng::new();
+    let r = TestReceiver::start(Reply::status(200)).await;
+    e.hook(hook_input(&r.url("/h"), &[SALE]));
+    let ev = e.emit(SALE, "store-1", data(SALE));
+    e.step().await;
+    let id = e.delivery_ids()[0];
+    let support = actor(Role::Support);
+    assert_eq!(log::resend(&e.ctx, &support, id).unwrap(), id);
+    assert!(
+        matches!(log::resend(&e.ctx, &support, id), Err(Error::Conflict(_))),
+        "already queued"
+    );
+    assert!(matches!(
+        log::resend(&e.ctx, &support, 9_999),
+        Err(Error::NotFound(_))
+    ));
+    e.clock.advance(1_000);
+    assert_eq!(e.step().await.succeeded, 1);
+    let attempts = log::attempts(&e.ctx, &support, id).unwrap();
+    let triggers: Vec<(&str, i64)> = attempts
+        .iter()
+        .map(|a| (a.trigger.as_str(), a.number))
+        .collect();
+    assert_eq!(triggers, [("live", 1), ("resend", 2)]);
+    let got = r.captured();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].body, got[1].body, "the same event, byte for byte");
+    assert_eq!(body_json(&got[1].body)["event_id"], json!(ev.event_id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recover_queues_dead_deliveries_of_a_hook_since_a_time() {
+    let e = Eng::new();
+    let r = TestReceiver::start(Reply::status(500)).await;
+    let other = TestReceiver::start(Reply::status(500)).await;
+    let hook = e.hook(HookInput {
+        retry_preset: Some("ordatic".into()),
+        ..hook_input(&r.url("/h"), &[SALE])
+    });
+    e.hook(HookInput {
+        retry_preset: Some("ordatic".into()),
+        ..hook_input(&other.url("/o"), &[SALE])
+    });
+    e.emit(SALE, "store-1", data(SALE));
+    e.clock.advance(60_000);
+    let since = e.now();
+    e.emit(SALE, "store-1", data(SALE));
+    e.emit(SALE, "store-1", data(SALE));
+    for _ in 0..3 {
+        e.step().await;
+        e.clock.advance(3_600_000);
+    }
+    assert_eq!(
+        e.count("SELECT COUNT(*) FROM deliveries WHERE status = 'dead'"),
+        6
+    );
+    r.set_reply(Reply::status(200));
+    let n = log::recover(&e.ctx, &actor(Role::Support), &hook, since).unwrap();
+    assert_eq!(n, 2, "only this hook's, only since the time given");
+    assert_eq!(log::recover_progress(&e.ctx, &hook, since).unwrap(), (2, 0));
+    assert_eq!(e.step().await.succeeded, 2);
+    assert_eq!(log::recover_progress(&e.ctx, &hook, since).unwrap(), (2, 2));
+    assert_eq!(
+        e.count("SELECT COUNT(*) FROM attempts WHERE trigger = 'resend'"),
+        2
+    );
+    assert_eq!(
+        e.count("SELECT COUNT(*) FROM deliveries WHERE status = 'dead'"),
+        4
+    );
+    assert_eq!(other.captured().len(), 9, "the other hook was left alone");
+}
+
+fn last_result(e: &Eng) -> Option<Value> {
+    let id = *e.delivery_ids().last().unwrap();
+    log::attempts(&e.ctx, &admin(), id)
+        .unwrap()
+        .pop()
+        .unwrap()
+        .result
+}
+
+fn pos_online(e: &Eng) -> Option<bool> {
+    log::pos_status(&e.ctx).unwrap().get("store-1").copied()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn order_injection_answers_are_stored_and_fail_closed() {
+    let e = Eng::new();
+    let r = TestReceiver::start(Reply::json(200, r#"{"online": true}"#)).await;
+    e.hook(hook_input(
+        &r.url("/pos"),
+        &["is_online", "validate_order", "new_order"],
+    ));
+    assert_eq!(pos_online(&e), None);
+
+    e.emit("is_online", "store-1", data("is_online"));
+    e.step().await;
+    assert_eq!(last_result(&e), Some(json!({"online": true})));
+    assert_eq!(pos_online(&e), Some(true));
+
+    r.set_reply(Reply::json(200, r#"{"online": "yes"}"#));
+    e.emit("is_online", "store-1", data("is_online"));
+    e.step().await;
+    assert_eq!(
+        last_result(&e),
+        Some(json!({"online": false})),
+        "not a bool: offline"
+    );
+    assert_eq!(pos_online(&e), Some(false));
+
+    r.set_reply(Reply::json(200, r#"{"valid_order": true}"#));
+    e.emit("validate_order", "store-1", data("validate_order"));
+    e.step().await;
+    assert_eq!(last_result(&e), Some(json!({"valid_order": true})));
+
+    r.set_reply(Reply::json(503, r#"{"valid_order": true}"#));
+    e.emit("validate_order", "store-1", data("validate_order"));
+    e.step().await;
+    assert_eq!(
+        last_result(&e),
+        Some(json!({"valid_order": false})),
+        "non-2xx reads as no"
+    );
+
+    r.set_reply(Reply::json(200, r#"{"online": true}"#));
+    e.clock.advance(3_600_000);
+    e.step().await;
+    e.emit("new_order", "store-1", data("new_order"));
+    e.step().await;
+    assert_eq!(last_result(&e), None, "new_order carries no answer");
+    assert_eq!(
+        pos_online(&e),
+        Some(false),
+        "only is_online updates the POS status"
+    );
+}
