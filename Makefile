@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: help run test deps apt-deps node-deps tauri-driver ui lint core-test ui-test e2e build-app serve
+.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ui-test e2e build-app serve bench
 
 help:
 	@echo "make run   build and open Hookdesk (headless: runs 'hookdesk serve')"
@@ -18,7 +18,7 @@ help:
 
 ## ---- set-up (idempotent) --------------------------------------------------------------------------
 
-deps: apt-deps node-deps tauri-driver
+deps: apt-deps node-deps tools
 
 apt-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -36,8 +36,9 @@ node-deps:
 	  cd ui && npm ci --no-audit --no-fund; \
 	fi
 
-tauri-driver:
+tools:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
 
 ## ---- build --------------------------------------------------------------------------------------
 
@@ -60,7 +61,7 @@ serve: build-app
 
 ## ---- checks -------------------------------------------------------------------------------------
 
-test: deps ui lint core-test ui-test e2e
+test: deps ui lint deny core-test ui-test e2e
 
 lint: ui
 	cargo fmt --all --check
@@ -68,12 +69,15 @@ lint: ui
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd tests/e2e && cargo clippy --all-targets -- -D warnings
 
+deny: tools
+	cargo deny check bans licenses sources
+
 core-test:
 	cargo test -p hookdesk-core
 
 ui-test: node-deps
 	cd ui && npm run check && npm test
 
-e2e: build-app tauri-driver
+e2e: build-app tools
 	cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x900x24" \
 	  cargo test -- --test-threads=1

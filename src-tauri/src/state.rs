@@ -17,15 +17,23 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(data_dir: PathBuf) -> Self {
-        let ctx = Ctx::open(&data_dir).map(Arc::new).map_err(|e| e.to_string());
+        let ctx = Ctx::open(&data_dir)
+            .map(Arc::new)
+            .map_err(|e| e.to_string());
         if let Err(msg) = &ctx {
             eprintln!("hookdesk: {msg}");
         }
-        AppState { ctx, session: Mutex::new(None), engine: OnceLock::new() }
+        AppState {
+            ctx,
+            session: Mutex::new(None),
+            engine: OnceLock::new(),
+        }
     }
 
     pub fn ctx(&self) -> Result<&Arc<Ctx>> {
-        self.ctx.as_ref().map_err(|msg| Error::Conflict(msg.clone()))
+        self.ctx
+            .as_ref()
+            .map_err(|msg| Error::Conflict(msg.clone()))
     }
 
     pub fn engine(&self) -> Result<Engine> {

@@ -218,7 +218,7 @@ fn cases(w: &World, role: &str) -> Vec<Case> {
             ALL,
         ),
         // Managers may already queue live events; a token lets a script do the same.
-        case("ingest-token create", &["ingest-token", "create"], EDITORS),
+        case("ingest-token create", &["ingest-token", "create"], ADMIN),
         case("export", &["export"], ALL),
         case("import", &["import", &w.import_file], EDITORS),
         // Last: it ends the session the others use.

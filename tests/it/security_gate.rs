@@ -18,14 +18,13 @@ use serde_json::json;
 use crate::security_env::{self as se, Env, PASSWORD};
 
 /// DESIGN §2, written out rather than derived from the code under test. Order: admin, manager, support.
-/// Managers hold `ManageSettings` (ingest tokens); the one security setting, the unlock timeout, is
-/// admin-only on top of it (see `ADMIN_ONLY` below).
+/// Installation settings (ingest tokens, the unlock timeout) are the admin's, like users and audit.
 fn design_allows(p: Permission) -> [bool; 3] {
     use Permission::*;
     match p {
         ReadHooks | SendTest | ReadLogs | Resend => [true, true, true],
-        EditHooks | EmitEvents | AllowPrivateNetwork | ManageSettings => [true, true, false],
-        ManageUsers | ReadAudit => [true, false, false],
+        EditHooks | EmitEvents | AllowPrivateNetwork => [true, true, false],
+        ManageUsers | ReadAudit | ManageSettings => [true, false, false],
     }
 }
 

@@ -7,7 +7,9 @@ pub struct TestDir {
 
 impl TestDir {
     pub fn new() -> Self {
-        TestDir { dir: tempfile::tempdir().expect("tempdir") }
+        TestDir {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
     pub fn path(&self) -> PathBuf {
         self.dir.path().to_path_buf()

@@ -57,7 +57,12 @@ pub fn rfc3339(ms: Millis) -> String {
 
 pub fn parse_rfc3339(field: &str, s: &str) -> crate::Result<Millis> {
     let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-        .map_err(|_| crate::Error::invalid(field, "must be an RFC 3339 time such as 2026-01-31T12:00:00Z"))?;
+        .map_err(|_| {
+            crate::Error::invalid(
+                field,
+                "must be an RFC 3339 time such as 2026-01-31T12:00:00Z",
+            )
+        })?;
     Ok((t.unix_timestamp_nanos() / 1_000_000) as Millis)
 }
 
@@ -78,6 +83,9 @@ mod tests {
         let ms = 1_614_265_330_000;
         assert_eq!(rfc3339(ms), "2021-02-25T15:02:10Z");
         assert_eq!(parse_rfc3339("since", "2021-02-25T15:02:10Z").unwrap(), ms);
-        assert_eq!(parse_rfc3339("since", "yesterday").unwrap_err().field(), Some("since"));
+        assert_eq!(
+            parse_rfc3339("since", "yesterday").unwrap_err().field(),
+            Some("since")
+        );
     }
 }

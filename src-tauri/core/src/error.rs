@@ -38,7 +38,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), message: message.into() }
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn code(&self) -> &'static str {

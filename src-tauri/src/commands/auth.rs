@@ -37,7 +37,12 @@ fn current(state: &AppState) -> Result<AuthState> {
             idle_expires_at: i.idle_expires_at_ms,
             user: Some(i.user),
         },
-        None => AuthState { needs_setup, user: None, unlocked: false, idle_expires_at: None },
+        None => AuthState {
+            needs_setup,
+            user: None,
+            unlocked: false,
+            idle_expires_at: None,
+        },
     })
 }
 
@@ -47,7 +52,11 @@ pub fn auth_state(state: State<'_, AppState>) -> Result<AuthState> {
 }
 
 #[tauri::command]
-pub fn setup_admin(state: State<'_, AppState>, name: String, password: String) -> Result<AuthState> {
+pub fn setup_admin(
+    state: State<'_, AppState>,
+    name: String,
+    password: String,
+) -> Result<AuthState> {
     let ctx = state.ctx()?;
     let password = Secret::new(password);
     auth::create_admin(ctx, &name, &password)?;
@@ -99,7 +108,9 @@ pub struct RecoveryCodes {
 #[tauri::command]
 pub fn confirm_enrollment(state: State<'_, AppState>, code: String) -> Result<RecoveryCodes> {
     let codes = auth::confirm_enrollment_for_token(state.ctx()?, &state.token()?, &code)?;
-    Ok(RecoveryCodes { recovery_codes: codes })
+    Ok(RecoveryCodes {
+        recovery_codes: codes,
+    })
 }
 
 #[tauri::command]
@@ -123,7 +134,12 @@ pub fn users_list(state: State<'_, AppState>) -> Result<Vec<UserView>> {
 }
 
 #[tauri::command]
-pub fn user_add(state: State<'_, AppState>, name: String, role: String, password: String) -> Result<UserView> {
+pub fn user_add(
+    state: State<'_, AppState>,
+    name: String,
+    role: String,
+    password: String,
+) -> Result<UserView> {
     let (ctx, actor) = state.actor(Permission::ManageUsers)?;
     let role = Role::parse("role", &role)?;
     auth::add_user(&ctx, &actor, &name, role, &Secret::new(password))
@@ -136,7 +152,11 @@ pub fn user_remove(state: State<'_, AppState>, name: String) -> Result<()> {
 }
 
 #[tauri::command]
-pub fn audit_list(state: State<'_, AppState>, limit: u32, before_id: Option<i64>) -> Result<Vec<AuditEntry>> {
+pub fn audit_list(
+    state: State<'_, AppState>,
+    limit: u32,
+    before_id: Option<i64>,
+) -> Result<Vec<AuditEntry>> {
     let (ctx, actor) = state.actor(Permission::ReadAudit)?;
     audit::list(&ctx, &actor, limit, before_id)
 }
@@ -150,12 +170,16 @@ pub struct Settings {
 #[tauri::command]
 pub fn settings_get(state: State<'_, AppState>) -> Result<Settings> {
     let (ctx, _) = state.actor(Permission::ReadHooks)?;
-    Ok(Settings { idle_minutes: auth::idle_minutes(&ctx)? })
+    Ok(Settings {
+        idle_minutes: auth::idle_minutes(&ctx)?,
+    })
 }
 
 #[tauri::command]
 pub fn settings_set(state: State<'_, AppState>, idle_minutes: i64) -> Result<Settings> {
     let (ctx, actor) = state.actor(Permission::ManageSettings)?;
     auth::set_idle_minutes(&ctx, &actor, idle_minutes)?;
-    Ok(Settings { idle_minutes: auth::idle_minutes(&ctx)? })
+    Ok(Settings {
+        idle_minutes: auth::idle_minutes(&ctx)?,
+    })
 }

@@ -32,7 +32,12 @@ pub fn store_save(state: State<'_, AppState>, store: StoreInput) -> Result<Store
 
 #[tauri::command]
 pub fn catalog() -> Value {
-    let families = [Family::Hub, Family::OrderInjection, Family::OrderStatus, Family::Merchant];
+    let families = [
+        Family::Hub,
+        Family::OrderInjection,
+        Family::OrderStatus,
+        Family::Merchant,
+    ];
     Value::Array(
         families
             .iter()
@@ -40,7 +45,9 @@ pub fn catalog() -> Value {
                 let events: Vec<Value> = EVENTS
                     .iter()
                     .filter(|e| e.family == *f)
-                    .map(|e| json!({"name": e.name, "description": e.description, "scope": e.scope}))
+                    .map(
+                        |e| json!({"name": e.name, "description": e.description, "scope": e.scope}),
+                    )
                     .collect();
                 json!({"family": f, "label": f.label(), "events": events})
             })
@@ -61,8 +68,16 @@ pub struct UiHookFilter {
 pub fn hooks_list(state: State<'_, AppState>, filter: Option<UiHookFilter>) -> Result<Vec<Value>> {
     let (ctx, actor) = state.actor(Permission::ReadHooks)?;
     let f = filter.unwrap_or_default();
-    let filter = HookFilter { search: f.search, event: f.event, store: f.store, enabled: f.enabled };
-    config::hooks::list(&ctx, &actor, &filter)?.iter().map(hook_to_ui).collect()
+    let filter = HookFilter {
+        search: f.search,
+        event: f.event,
+        store: f.store,
+        enabled: f.enabled,
+    };
+    config::hooks::list(&ctx, &actor, &filter)?
+        .iter()
+        .map(hook_to_ui)
+        .collect()
 }
 
 #[tauri::command]
@@ -72,7 +87,11 @@ pub fn hook_get(state: State<'_, AppState>, id: String) -> Result<Value> {
 }
 
 #[tauri::command]
-pub fn hook_create(state: State<'_, AppState>, input: Value, totp_code: Option<String>) -> Result<Value> {
+pub fn hook_create(
+    state: State<'_, AppState>,
+    input: Value,
+    totp_code: Option<String>,
+) -> Result<Value> {
     let (ctx, actor) = state.actor(Permission::EditHooks)?;
     let input = hook_from_ui(input)?;
     let fresh = totp_code.as_deref().map(FreshCode::totp);
@@ -90,7 +109,9 @@ pub fn hook_update(
     let (ctx, actor) = state.actor(Permission::EditHooks)?;
     let input = hook_from_ui(input)?;
     let fresh = totp_code.as_deref().map(FreshCode::totp);
-    hook_to_ui(&config::hooks::update(&ctx, &actor, &id, &input, reset_auth, fresh)?)
+    hook_to_ui(&config::hooks::update(
+        &ctx, &actor, &id, &input, reset_auth, fresh,
+    )?)
 }
 
 #[tauri::command]
@@ -121,5 +142,7 @@ pub fn order_webhooks_set(
     let (ctx, actor) = state.actor(Permission::EditHooks)?;
     let patch = hub_from_ui(settings)?;
     let fresh = totp_code.as_deref().map(FreshCode::totp);
-    hub_to_ui(&config::order_webhooks::set(&ctx, &actor, &store, &patch, fresh)?)
+    hub_to_ui(&config::order_webhooks::set(
+        &ctx, &actor, &store, &patch, fresh,
+    )?)
 }

@@ -16,8 +16,13 @@ fn ms(v: &Value) -> Value {
 
 pub fn hook_to_ui(view: &HookView) -> Result<Value> {
     let mut v = serde_json::to_value(view).map_err(|e| Error::Delivery(e.to_string()))?;
-    let o = v.as_object_mut().ok_or_else(|| Error::Delivery("hook view".into()))?;
-    let all = o.remove("allStores").and_then(|a| a.as_bool()).unwrap_or(false);
+    let o = v
+        .as_object_mut()
+        .ok_or_else(|| Error::Delivery("hook view".into()))?;
+    let all = o
+        .remove("allStores")
+        .and_then(|a| a.as_bool())
+        .unwrap_or(false);
     if all {
         o.insert("stores".into(), json!("all"));
     }
@@ -49,7 +54,12 @@ pub fn hook_from_ui(mut input: Value) -> Result<HookInput> {
             o.insert("stores".into(), Value::Array(list));
         }
         Some(Value::Null) | None => {}
-        Some(_) => return Err(Error::invalid("stores", "must be \"all\" or a list of store ids")),
+        Some(_) => {
+            return Err(Error::invalid(
+                "stores",
+                "must be \"all\" or a list of store ids",
+            ))
+        }
     }
     serde_json::from_value(input).map_err(|e| Error::invalid("input", e.to_string()))
 }
@@ -79,14 +89,25 @@ pub fn hub_from_ui(settings: Value) -> Result<OrderWebhooksPatch> {
         if let Some(name) = h.get("name") {
             patch.insert("headerName".into(), name.clone());
         }
-        if let Some(value) = h.get("value").and_then(Value::as_str).filter(|s| !s.is_empty()) {
+        if let Some(value) = h
+            .get("value")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
             patch.insert("headerValue".into(), json!(value));
         }
     }
-    for k in ["open", "update", "close", "thirdPartyActive", "allowPrivateNetwork"] {
+    for k in [
+        "open",
+        "update",
+        "close",
+        "thirdPartyActive",
+        "allowPrivateNetwork",
+    ] {
         if let Some(v) = settings.get(k) {
             patch.insert(k.into(), v.clone());
         }
     }
-    serde_json::from_value(Value::Object(patch)).map_err(|e| Error::invalid("settings", e.to_string()))
+    serde_json::from_value(Value::Object(patch))
+        .map_err(|e| Error::invalid("settings", e.to_string()))
 }

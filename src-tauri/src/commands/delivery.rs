@@ -26,7 +26,17 @@ pub async fn send_test(
 ) -> Result<AttemptView> {
     let (_, actor) = state.actor(Permission::SendTest)?;
     let engine = state.engine()?;
-    core_send_test(&engine, &actor, TestSend { hook_id, event, data, store: None }).await
+    core_send_test(
+        &engine,
+        &actor,
+        TestSend {
+            hook_id,
+            event,
+            data,
+            store: None,
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]

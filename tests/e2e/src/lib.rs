@@ -45,12 +45,21 @@ pub struct App {
 impl App {
     /// Starts the app on `data_dir` (kept by the caller so a test can restart on the same data).
     pub async fn launch(data_dir: &Path) -> App {
-        assert!(app_binary().exists(), "build the app first: {}", app_binary().display());
+        assert!(
+            app_binary().exists(),
+            "build the app first: {}",
+            app_binary().display()
+        );
         let xdg = tempfile::tempdir().expect("xdg dir");
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("XDG_DATA_HOME", xdg.path())
             .env("HOOKDESK_DATA_DIR", data_dir)
             .env("HOOKDESK_LOG", "info")
@@ -81,7 +90,13 @@ impl App {
                 Err(e) => panic!("no WebDriver session: {e}"),
             }
         };
-        App { client, driver, closed: false, data_dir: data_dir.to_path_buf(), _xdg: xdg }
+        App {
+            client,
+            driver,
+            closed: false,
+            data_dir: data_dir.to_path_buf(),
+            _xdg: xdg,
+        }
     }
 
     /// Waits for an element to exist and returns its trimmed text.
@@ -142,7 +157,10 @@ impl App {
                     // Scrolling it into view is what a person would do before clicking.
                     let _ = self
                         .client
-                        .execute("arguments[0].scrollIntoView({block: 'center'})", vec![serde_json::to_value(&el).unwrap_or_default()])
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'center'})",
+                            vec![serde_json::to_value(&el).unwrap_or_default()],
+                        )
                         .await;
                     tokio::time::sleep(Duration::from_millis(150)).await;
                 }
@@ -197,10 +215,17 @@ pub fn cli(data_dir: &Path, args: &[&str], stdin: Option<&str>, env: &[(&str, &s
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("hookdesk cli");
     if let Some(s) = stdin {
-        child.stdin.take().expect("stdin").write_all(s.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(s.as_bytes())
+            .expect("write stdin");
     } else {
         drop(child.stdin.take());
     }
@@ -239,7 +264,11 @@ fn base32_decode(s: &str) -> Option<Vec<u8>> {
     let mut bits: u64 = 0;
     let mut n = 0;
     let mut out = Vec::new();
-    for c in s.trim_end_matches('=').chars().filter(|c| !c.is_whitespace()) {
+    for c in s
+        .trim_end_matches('=')
+        .chars()
+        .filter(|c| !c.is_whitespace())
+    {
         let v = match c.to_ascii_uppercase() {
             c @ 'A'..='Z' => c as u64 - 'A' as u64,
             c @ '2'..='7' => c as u64 - '2' as u64 + 26,
@@ -286,12 +315,20 @@ impl App {
         self.click("#enroll-submit").await;
         self.wait_text("#recovery-codes", |t| !t.is_empty()).await;
         let mut recovery_codes = Vec::new();
-        for li in self.client.find_all(Locator::Css("#recovery-codes li")).await.expect("codes") {
+        for li in self
+            .client
+            .find_all(Locator::Css("#recovery-codes li"))
+            .await
+            .expect("codes")
+        {
             recovery_codes.push(li.text().await.expect("code text").trim().to_string());
         }
         self.click("#recovery-done").await;
         self.wait_for("#lock-button").await;
-        Enrolled { secret, recovery_codes }
+        Enrolled {
+            secret,
+            recovery_codes,
+        }
     }
 
     /// Signs in after a restart and unlocks with a recovery code (no wait for a fresh TOTP step).
@@ -326,7 +363,12 @@ impl App {
 impl App {
     /// The value of a form control (WebDriver's text() is empty for inputs).
     pub async fn value(&self, css: &str) -> String {
-        self.wait_for(css).await.prop("value").await.expect("value").unwrap_or_default()
+        self.wait_for(css)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
     }
 
     /// Waits until a form control's value satisfies `pred`.
@@ -337,28 +379,47 @@ impl App {
             if pred(&v) {
                 return v;
             }
-            assert!(Instant::now() < deadline, "{css} never had the expected value; last: {v:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{css} never had the expected value; last: {v:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
     pub async fn select(&self, css: &str, value: &str) {
-        self.wait_for(css).await.select_by_value(value).await.expect("select option");
+        self.wait_for(css)
+            .await
+            .select_by_value(value)
+            .await
+            .expect("select option");
     }
 
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
-        self.wait_for(css).await.attr(name).await.expect("attribute")
+        self.wait_for(css)
+            .await
+            .attr(name)
+            .await
+            .expect("attribute")
     }
 
     pub async fn count(&self, css: &str) -> usize {
-        self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
     }
 
     /// Waits until `css` matches exactly `n` elements.
     pub async fn wait_count(&self, css: &str, n: usize) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while self.count(css).await != n {
-            assert!(Instant::now() < deadline, "{css}: expected {n}, found {}", self.count(css).await);
+            assert!(
+                Instant::now() < deadline,
+                "{css}: expected {n}, found {}",
+                self.count(css).await
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -368,7 +429,8 @@ impl App {
         self.fill("#store-id", id).await;
         self.fill("#store-name", name).await;
         self.fill("#store-merch-key", "7qwnw4j2kmqvrb3").await;
-        self.fill("#store-restaurant-id", "5f1b223c51e2d31e007b23d8").await;
+        self.fill("#store-restaurant-id", "5f1b223c51e2d31e007b23d8")
+            .await;
         self.click("#store-submit").await;
         self.wait_for(&format!(".store-row[data-id='{id}']")).await;
     }
@@ -384,7 +446,9 @@ pub struct Receiver {
 impl Receiver {
     pub async fn start() -> Receiver {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let seen = requests.clone();
@@ -395,7 +459,9 @@ impl Receiver {
                     let mut buf = Vec::new();
                     let mut chunk = [0u8; 8192];
                     loop {
-                        let Ok(n) = sock.read(&mut chunk).await else { return };
+                        let Ok(n) = sock.read(&mut chunk).await else {
+                            return;
+                        };
                         if n == 0 {
                             return;
                         }
@@ -406,11 +472,14 @@ impl Receiver {
                                 .lines()
                                 .find_map(|l| {
                                     let (k, v) = l.split_once(':')?;
-                                    k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+                                    k.eq_ignore_ascii_case("content-length")
+                                        .then(|| v.trim().parse().ok())?
                                 })
                                 .unwrap_or(0usize);
                             if buf.len() >= head_end + 4 + len {
-                                seen.lock().expect("lock").push(text[..head_end + 4 + len].to_string());
+                                seen.lock()
+                                    .expect("lock")
+                                    .push(text[..head_end + 4 + len].to_string());
                                 buf.drain(..head_end + 4 + len);
                                 let body = r#"{"received":true}"#;
                                 let resp = format!(
@@ -442,7 +511,11 @@ impl Receiver {
             if got.len() >= n {
                 return got;
             }
-            assert!(Instant::now() < deadline, "receiver got {} of {n} requests", got.len());
+            assert!(
+                Instant::now() < deadline,
+                "receiver got {} of {n} requests",
+                got.len()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

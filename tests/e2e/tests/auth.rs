@@ -15,12 +15,21 @@ async fn enroll_lock_refuse_a_wrong_code_and_unlock() {
 
     // A code that is certainly not the current one.
     let good = totp_now(&enrolled.secret);
-    let wrong = format!("{:06}", (good.parse::<u32>().unwrap() + 500_000) % 1_000_000);
+    let wrong = format!(
+        "{:06}",
+        (good.parse::<u32>().unwrap() + 500_000) % 1_000_000
+    );
     app.fill("#unlock-code", &wrong).await;
     app.click("#unlock-submit").await;
     let err = app.wait_text("#unlock-error", |t| !t.is_empty()).await;
     assert!(!err.is_empty());
-    assert!(app.client.find(fantoccini::Locator::Css("#lock-button")).await.is_err(), "a wrong code unlocked");
+    assert!(
+        app.client
+            .find(fantoccini::Locator::Css("#lock-button"))
+            .await
+            .is_err(),
+        "a wrong code unlocked"
+    );
 
     // The code used at enrollment cannot be replayed; a recovery code unlocks.
     app.unlock_with_recovery(&enrolled.recovery_codes[0]).await;

@@ -12,8 +12,10 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.go("Webhooks").await;
     app.click("#add-hook").await;
     app.fill("#hook-label", "Local POS").await;
-    app.fill("#hook-url", &format!("http://{}/hooks", receiver.addr)).await;
-    app.click("input.hook-event[value='transaction.sale.success']").await;
+    app.fill("#hook-url", &format!("http://{}/hooks", receiver.addr))
+        .await;
+    app.click("input.hook-event[value='transaction.sale.success']")
+        .await;
     app.select("#hook-auth-kind", "none").await;
     app.select("#hook-signature-kind", "none").await;
     app.click("#hook-allow-private").await;
@@ -26,20 +28,35 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.click(".hook-test").await;
     app.wait_for("#test-modal").await;
     app.select("#test-event", "transaction.sale.success").await;
-    app.wait_value("#test-payload", |t| t.contains("1nftvzx7xtcggm3")).await;
+    app.wait_value("#test-payload", |t| t.contains("1nftvzx7xtcggm3"))
+        .await;
     app.click("#test-send").await;
-    assert_eq!(app.wait_text("#test-status", |t| !t.is_empty()).await, "200");
+    assert_eq!(
+        app.wait_text("#test-status", |t| !t.is_empty()).await,
+        "200"
+    );
     assert!(app.text("#test-response-body").await.contains("received"));
     let got = receiver.wait_for(1).await;
     assert!(got[0].starts_with("POST /hooks HTTP/1.1"), "{}", got[0]);
-    assert!(got[0].contains("\"event_type\":\"transaction.sale.success\""), "{}", got[0]);
+    assert!(
+        got[0].contains("\"event_type\":\"transaction.sale.success\""),
+        "{}",
+        got[0]
+    );
     app.screenshot("send-test.png").await;
     app.click("#test-close").await;
 
     // A live event from the CLI, delivered by the engine running inside the app.
     let unlocked = cli(
         data.path(),
-        &["unlock", "--user", ADMIN, "--code", &enrolled.recovery_codes[1], "--password-stdin"],
+        &[
+            "unlock",
+            "--user",
+            ADMIN,
+            "--code",
+            &enrolled.recovery_codes[1],
+            "--password-stdin",
+        ],
         Some(ADMIN_PASSWORD),
         &[],
     );
@@ -61,7 +78,10 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     assert_eq!(emitted["deliveries"], 1);
     let event_id = emitted["event_id"].as_str().unwrap().to_string();
     let got = receiver.wait_for(2).await;
-    assert!(got[1].contains(&event_id), "live delivery lacks the event id");
+    assert!(
+        got[1].contains(&event_id),
+        "live delivery lacks the event id"
+    );
 
     app.go("Delivery log").await;
     app.wait_for(".delivery-row[data-status='succeeded']").await;
@@ -71,7 +91,10 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     // Resend the live delivery (the newest row) and see the second attempt.
     app.click(".delivery-row .resend-button").await;
     let got = receiver.wait_for(3).await;
-    assert!(got[2].contains(&event_id), "the resend carried another event id");
+    assert!(
+        got[2].contains(&event_id),
+        "the resend carried another event id"
+    );
     app.click(".delivery-row td:nth-child(2) button").await;
     app.wait_text("#attempts", |t| t.contains("resend")).await;
     app.screenshot("delivery-log.png").await;

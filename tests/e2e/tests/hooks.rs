@@ -12,17 +12,26 @@ async fn add_edit_abandon_delete_a_hook_in_the_modal() {
     app.go("Webhooks").await;
     app.click("#add-hook").await;
     app.wait_for("#hook-modal").await;
-    app.fill("#hook-label", "Payments <script>alert(1)</script>").await;
+    app.fill("#hook-label", "Payments <script>alert(1)</script>")
+        .await;
     app.fill("#hook-url", "ftp://nope").await;
-    app.click("input.hook-event[value='transaction.sale.success']").await;
+    app.click("input.hook-event[value='transaction.sale.success']")
+        .await;
     app.select("#hook-auth-kind", "basic").await;
     app.fill("#hook-auth-username", "merchant").await;
-    app.fill("#hook-auth-password", "canary-basic-password").await;
+    app.fill("#hook-auth-password", "canary-basic-password")
+        .await;
     app.select("#hook-signature-kind", "signature_key").await;
-    app.fill("#hook-signature-key", "canary-signature-key").await;
+    app.fill("#hook-signature-key", "canary-signature-key")
+        .await;
     app.click("#hook-submit").await;
-    let err = app.wait_text(".field-error[data-field='url']", |t| !t.is_empty()).await;
-    assert!(err.to_lowercase().contains("http"), "unexpected URL error: {err}");
+    let err = app
+        .wait_text(".field-error[data-field='url']", |t| !t.is_empty())
+        .await;
+    assert!(
+        err.to_lowercase().contains("http"),
+        "unexpected URL error: {err}"
+    );
     assert_eq!(app.count(".hook-row").await, 0, "an invalid hook was saved");
 
     app.fill("#hook-url", HOOK_URL).await;
@@ -38,9 +47,15 @@ async fn add_edit_abandon_delete_a_hook_in_the_modal() {
     app.click(".hook-row .hook-open").await;
     app.wait_for("#hook-modal").await;
     assert!(app.attr("#hook-auth-kind", "disabled").await.is_some());
-    assert_eq!(app.text("#hook-reset-auth").await, "Reset Webhook Authentication");
+    assert_eq!(
+        app.text("#hook-reset-auth").await,
+        "Reset Webhook Authentication"
+    );
     app.click("#hook-reset-auth").await;
-    assert_eq!(app.text("#hook-reset-auth").await, "Keep Current Configuration");
+    assert_eq!(
+        app.text("#hook-reset-auth").await,
+        "Keep Current Configuration"
+    );
     app.select("#hook-auth-kind", "bearer").await;
     app.fill("#hook-auth-value", "canary-bearer-token").await;
     app.select("#hook-signature-kind", "none").await;
@@ -50,7 +65,10 @@ async fn add_edit_abandon_delete_a_hook_in_the_modal() {
     app.click(".hook-row .hook-open").await;
     assert_eq!(app.value("#hook-auth-kind").await, "bearer");
     let page = app.client.source().await.unwrap();
-    assert!(!page.contains("canary-bearer-token"), "a secret reached the page");
+    assert!(
+        !page.contains("canary-bearer-token"),
+        "a secret reached the page"
+    );
 
     // Close with unsaved changes asks to abandon them; the saved label stays.
     app.fill("#hook-label", "Renamed but abandoned").await;
@@ -58,7 +76,10 @@ async fn add_edit_abandon_delete_a_hook_in_the_modal() {
     assert!(app.text("#confirm-modal").await.contains("Abandon Changes"));
     app.click("#confirm-yes").await;
     app.wait_count("#hook-modal", 0).await;
-    assert!(!app.text(".hook-row").await.contains("Renamed but abandoned"));
+    assert!(!app
+        .text(".hook-row")
+        .await
+        .contains("Renamed but abandoned"));
 
     // Delete asks for confirmation.
     app.click(".hook-row .hook-open").await;
@@ -80,10 +101,17 @@ async fn order_webhook_page_toggles_survive_a_restart() {
     app.select("#hub-store", "store-7").await;
     app.fill("#hub-header-name", "X-Partner-Key").await;
     app.fill("#hub-header-value", "canary-hub-header").await;
-    app.fill("#hub-open-url", "https://pos.example.com/open").await;
-    app.fill("#hub-update-url", "https://pos.example.com/update").await;
-    app.fill("#hub-close-url", "https://pos.example.com/close").await;
-    for toggle in ["#hub-open-toggle", "#hub-close-toggle", "#hub-third-party-toggle"] {
+    app.fill("#hub-open-url", "https://pos.example.com/open")
+        .await;
+    app.fill("#hub-update-url", "https://pos.example.com/update")
+        .await;
+    app.fill("#hub-close-url", "https://pos.example.com/close")
+        .await;
+    for toggle in [
+        "#hub-open-toggle",
+        "#hub-close-toggle",
+        "#hub-third-party-toggle",
+    ] {
         assert_eq!(app.text(toggle).await, "NO");
         app.click(toggle).await;
         assert_eq!(app.text(toggle).await, "YES");
@@ -99,11 +127,31 @@ async fn order_webhook_page_toggles_survive_a_restart() {
     app.select("#hub-store", "store-7").await;
     app.wait_text("#hub-open-toggle", |t| t == "YES").await;
     assert_eq!(app.value("#hub-header-name").await, "X-Partner-Key");
-    assert_eq!(app.value("#hub-header-value").await, "", "a secret was read back");
-    assert_eq!(app.value("#hub-open-url").await, "https://pos.example.com/open");
-    assert_eq!(app.value("#hub-close-url").await, "https://pos.example.com/close");
-    assert_eq!(app.attr("#hub-open-toggle", "aria-pressed").await.as_deref(), Some("true"));
-    assert_eq!(app.attr("#hub-update-toggle", "aria-pressed").await.as_deref(), Some("false"));
+    assert_eq!(
+        app.value("#hub-header-value").await,
+        "",
+        "a secret was read back"
+    );
+    assert_eq!(
+        app.value("#hub-open-url").await,
+        "https://pos.example.com/open"
+    );
+    assert_eq!(
+        app.value("#hub-close-url").await,
+        "https://pos.example.com/close"
+    );
+    assert_eq!(
+        app.attr("#hub-open-toggle", "aria-pressed")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        app.attr("#hub-update-toggle", "aria-pressed")
+            .await
+            .as_deref(),
+        Some("false")
+    );
     assert_eq!(app.text("#hub-update-toggle").await, "NO");
     assert_eq!(app.text("#hub-close-toggle").await, "YES");
     assert_eq!(app.text("#hub-third-party-toggle").await, "YES");

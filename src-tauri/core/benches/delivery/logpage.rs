@@ -46,24 +46,25 @@ fn grow(db: &Path, target: u64) -> BenchResult<u64> {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        conn.execute_batch(
-            "BEGIN;
-             CREATE TEMP TABLE hk AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS i FROM hooks;",
-        )?;
+        conn.execute_batch("BEGIN;")?;
+        // Spread over the stores the way the benchmark does: one store per hook, round robin.
         conn.execute(
-            "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ?1)
+            "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ?1),
+                  st(store_id, i) AS (SELECT store_id, ROW_NUMBER() OVER (ORDER BY store_id) - 1 FROM hook_stores)
              INSERT INTO events (event_id, type, store, occurred_at, data, created_at)
-             SELECT lower(hex(randomblob(32))), t.type, t.store, t.occurred_at + n.k, t.data, t.created_at + n.k
-             FROM n, (SELECT * FROM events ORDER BY id LIMIT 1) t",
+             SELECT lower(hex(randomblob(32))), t.type, st.store_id, t.occurred_at + n.k, t.data, t.created_at + n.k
+             FROM n JOIN st ON st.i = n.k % (SELECT COUNT(*) FROM hook_stores),
+                  (SELECT * FROM events ORDER BY id LIMIT 1) t
+             ORDER BY n.k",
             [add],
         )?;
         conn.execute(
             "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, status, attempts,
                                      last_status_code, created_at, updated_at)
-             SELECT e.id, 'hook:' || hk.id, hk.id, e.store, e.type,
+             SELECT e.id, 'hook:' || hs.hook_id, hs.hook_id, e.store, e.type,
                     CASE WHEN e.id % 1000 = 0 THEN 'dead' ELSE 'succeeded' END, 1,
                     CASE WHEN e.id % 1000 = 0 THEN 500 ELSE 200 END, e.created_at, e.created_at
-             FROM events e JOIN hk ON hk.i = e.id % (SELECT COUNT(*) FROM hk)
+             FROM events e JOIN hook_stores hs ON hs.store_id = e.store
              WHERE e.id > ?1 ORDER BY e.id",
             [max_event],
         )?;

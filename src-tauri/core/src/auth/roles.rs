@@ -14,7 +14,10 @@ impl Role {
             "admin" => Ok(Role::Admin),
             "manager" => Ok(Role::Manager),
             "support" => Ok(Role::Support),
-            _ => Err(crate::Error::invalid(field, "must be admin, manager or support")),
+            _ => Err(crate::Error::invalid(
+                field,
+                "must be admin, manager or support",
+            )),
         }
     }
 
@@ -26,13 +29,14 @@ impl Role {
         }
     }
 
-    /// DESIGN §2: admin does everything; manager edits hooks and pages and sends tests; support reads
-    /// (secrets masked), sends tests, reads logs and resends.
+    /// DESIGN §2: admin does everything, including users and installation settings (ingest tokens,
+    /// unlock timeout); manager edits hooks and pages and sends tests; support reads (secrets masked),
+    /// sends tests, reads logs and resends.
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
         match self {
             Role::Admin => true,
-            Role::Manager => !matches!(p, ManageUsers | ReadAudit),
+            Role::Manager => !matches!(p, ManageUsers | ReadAudit | ManageSettings),
             Role::Support => matches!(p, ReadHooks | SendTest | ReadLogs | Resend),
         }
     }
@@ -99,11 +103,19 @@ mod tests {
         assert!(!Role::Manager.allows(Permission::ManageUsers));
         assert!(Role::Manager.allows(Permission::EditHooks));
         assert!(Role::Manager.allows(Permission::AllowPrivateNetwork));
+        assert!(!Role::Manager.allows(Permission::ManageSettings));
         assert!(!Role::Support.allows(Permission::EditHooks));
         assert!(!Role::Support.allows(Permission::AllowPrivateNetwork));
         assert!(Role::Support.allows(Permission::SendTest));
         assert!(Role::Support.allows(Permission::Resend));
-        let a = Actor { user_id: 1, name: "s".into(), role: Role::Support };
-        assert_eq!(a.require(Permission::EditHooks).unwrap_err().code(), "forbidden");
+        let a = Actor {
+            user_id: 1,
+            name: "s".into(),
+            role: Role::Support,
+        };
+        assert_eq!(
+            a.require(Permission::EditHooks).unwrap_err().code(),
+            "forbidden"
+        );
     }
 }

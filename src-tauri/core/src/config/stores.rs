@@ -65,7 +65,10 @@ pub fn require_exists(ctx: &Ctx, id: &str) -> Result<()> {
 }
 
 /// The store a test send renders with when none is named: the hook's first store, or the first store.
-pub fn first_for_hook(ctx: &Ctx, hook: &crate::config::hooks::DeliveryHook) -> Result<Option<String>> {
+pub fn first_for_hook(
+    ctx: &Ctx,
+    hook: &crate::config::hooks::DeliveryHook,
+) -> Result<Option<String>> {
     if let crate::domain::StoreScope::Only(ids) = &hook.stores {
         return Ok(ids.first().map(|s| s.as_str().to_string()));
     }

@@ -25,7 +25,9 @@ pub struct DataKey {
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DataKey").field("source", &self.source).finish_non_exhaustive()
+        f.debug_struct("DataKey")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
 }
 
@@ -41,7 +43,10 @@ impl DataKey {
     }
 
     pub fn from_bytes(bytes: [u8; 32], source: KeySource) -> DataKey {
-        DataKey { bytes: Zeroizing::new(bytes), source }
+        DataKey {
+            bytes: Zeroizing::new(bytes),
+            source,
+        }
     }
 
     pub fn source(&self) -> KeySource {
@@ -54,10 +59,14 @@ impl DataKey {
 
     fn from_hex(hex_key: &str, source: KeySource) -> Result<DataKey> {
         let raw = Zeroizing::new(hex::decode(hex_key).map_err(|_| {
-            Error::Crypto(format!("{MASTER_KEY_ENV} must be 64 hexadecimal characters"))
+            Error::Crypto(format!(
+                "{MASTER_KEY_ENV} must be 64 hexadecimal characters"
+            ))
         })?);
         let bytes: [u8; 32] = raw.as_slice().try_into().map_err(|_| {
-            Error::Crypto(format!("{MASTER_KEY_ENV} must be 64 hexadecimal characters"))
+            Error::Crypto(format!(
+                "{MASTER_KEY_ENV} must be 64 hexadecimal characters"
+            ))
         })?;
         Ok(Self::from_bytes(bytes, source))
     }
@@ -65,17 +74,26 @@ impl DataKey {
     fn load_file(path: &Path) -> Result<DataKey> {
         match std::fs::read_to_string(path) {
             Ok(text) => Self::from_hex(text.trim(), KeySource::KeyFile).map_err(|_| {
-                Error::Crypto(format!("the key file {} is damaged; restore it from a backup", path.display()))
+                Error::Crypto(format!(
+                    "the key file {} is damaged; restore it from a backup",
+                    path.display()
+                ))
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut bytes = [0u8; 32];
                 rand::rngs::OsRng.fill_bytes(&mut bytes);
                 write_private(path, &hex::encode(bytes)).map_err(|e| {
-                    Error::Crypto(format!("no data key could be stored at {}: {e}", path.display()))
+                    Error::Crypto(format!(
+                        "no data key could be stored at {}: {e}",
+                        path.display()
+                    ))
                 })?;
                 Ok(Self::from_bytes(bytes, KeySource::KeyFile))
             }
-            Err(e) => Err(Error::Crypto(format!("the key file {} cannot be read: {e}", path.display()))),
+            Err(e) => Err(Error::Crypto(format!(
+                "the key file {} cannot be read: {e}",
+                path.display()
+            ))),
         }
     }
 }
@@ -109,7 +127,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(KEY_FILE)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         assert!(!format!("{a:?}").contains(&hex::encode(a.bytes())));

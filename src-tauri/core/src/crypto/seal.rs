@@ -19,7 +19,13 @@ pub fn seal(key: &DataKey, table: &str, column: &str, row: &str, plaintext: &[u8
     let mut nonce = [0u8; NONCE_LEN];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let ct = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad(table, column, row) })
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad: &aad(table, column, row),
+            },
+        )
         .unwrap_or_default();
     let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
     out.extend_from_slice(&nonce);
@@ -29,7 +35,9 @@ pub fn seal(key: &DataKey, table: &str, column: &str, row: &str, plaintext: &[u8
 
 pub fn open(key: &DataKey, table: &str, column: &str, row: &str, blob: &[u8]) -> Result<Vec<u8>> {
     if blob.len() < NONCE_LEN + 16 {
-        return Err(Error::Crypto(format!("{table}.{column} holds a damaged secret")));
+        return Err(Error::Crypto(format!(
+            "{table}.{column} holds a damaged secret"
+        )));
     }
     let (nonce, ct) = blob.split_at(NONCE_LEN);
     XChaCha20Poly1305::new(key.bytes().into())
@@ -55,7 +63,10 @@ mod tests {
         let k = key(7);
         let blob = seal(&k, "hooks", "auth", "42", b"canary-secret");
         assert!(!blob.windows(13).any(|w| w == b"canary-secret"));
-        assert_eq!(open(&k, "hooks", "auth", "42", &blob).unwrap(), b"canary-secret");
+        assert_eq!(
+            open(&k, "hooks", "auth", "42", &blob).unwrap(),
+            b"canary-secret"
+        );
         assert!(open(&k, "hooks", "auth", "43", &blob).is_err());
         assert!(open(&k, "hooks", "signature", "42", &blob).is_err());
         assert!(open(&key(8), "hooks", "auth", "42", &blob).is_err());

@@ -15,7 +15,7 @@ pub mod retry;
 pub mod route;
 pub mod run;
 pub mod sign;
-pub mod stats;
 pub mod ssrf;
+pub mod stats;
 pub mod test_send;
 pub mod tokens;

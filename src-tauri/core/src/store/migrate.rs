@@ -6,8 +6,16 @@ use crate::{Error, Result};
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "auth", include_str!("../../migrations/0002_auth.sql")),
-    (3, "config", include_str!("../../migrations/0003_config.sql")),
-    (4, "delivery", include_str!("../../migrations/0004_delivery.sql")),
+    (
+        3,
+        "config",
+        include_str!("../../migrations/0003_config.sql"),
+    ),
+    (
+        4,
+        "delivery",
+        include_str!("../../migrations/0004_delivery.sql"),
+    ),
 ];
 
 pub fn known_schema_version() -> i64 {
@@ -16,7 +24,9 @@ pub fn known_schema_version() -> i64 {
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
     let v: Option<i64> = conn
-        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| r.get(0))
+        .query_row("SELECT MAX(version) FROM schema_migrations", [], |r| {
+            r.get(0)
+        })
         .optional()?
         .flatten();
     Ok(v.unwrap_or(0))

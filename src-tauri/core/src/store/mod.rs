@@ -37,7 +37,10 @@ impl Db {
         let path = data_dir.join(crate::paths::DB_FILE);
         let mut conn = connect(&path)?;
         migrate::apply(&mut conn)?;
-        Ok(Db { path, conn: Mutex::new(conn) })
+        Ok(Db {
+            path,
+            conn: Mutex::new(conn),
+        })
     }
 
     pub fn path(&self) -> &Path {

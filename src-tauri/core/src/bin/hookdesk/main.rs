@@ -13,7 +13,11 @@ use hookdesk_core::{Error, Result};
 use serde_json::Value;
 
 #[derive(Parser)]
-#[command(name = "hookdesk", version, about = "Hookdesk: webhook delivery for restaurants and merchants")]
+#[command(
+    name = "hookdesk",
+    version,
+    about = "Hookdesk: webhook delivery for restaurants and merchants"
+)]
 struct Cli {
     /// Data directory shared with the desktop app.
     #[arg(long, global = true, env = "HOOKDESK_DATA_DIR")]
@@ -45,7 +49,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if json {
-                eprintln!("{}", serde_json::to_string(&e.to_payload()).unwrap_or_default());
+                eprintln!(
+                    "{}",
+                    serde_json::to_string(&e.to_payload()).unwrap_or_default()
+                );
             } else {
                 eprintln!("error: {e}");
             }
