@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 
 use super::engine::Engine;
 use super::outbox::{enqueue, NewEvent};
+use crate::error::ErrorPayload;
 use crate::{Ctx, Error};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8471";
@@ -41,15 +42,18 @@ fn problem(status: StatusCode, code: &str, message: &str, field: Option<&str>) -
     (status, Json(body)).into_response()
 }
 
-fn from_error(e: &Error) -> Response {
-    let status = match e {
+fn status_of(e: &Error) -> StatusCode {
+    match e {
         Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Error::NotFound(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::Conflict(_) => StatusCode::CONFLICT,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    }
+}
+
+fn from_error(e: &Error) -> Response {
     let p = e.to_payload();
-    problem(status, &p.code, &p.message, p.field.as_deref())
+    problem(status_of(e), &p.code, &p.message, p.field.as_deref())
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -60,13 +64,35 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .then_some(token.trim())
 }
 
-/// A refusal, boxed: a `Response` is large and refusals are the rare path.
-fn refuse(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Box<Response> {
-    Box::new(problem(status, code, message, field))
+/// Why a request body was refused: the HTTP status and the `{code, message, field}` payload sent back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: u16,
+    pub error: ErrorPayload,
 }
 
-/// The accepted request body; anything else is refused with the field named.
-fn parse_body(bytes: &[u8]) -> Result<NewEvent, Box<Response>> {
+impl Refusal {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let e = self.error;
+        problem(status, &e.code, &e.message, e.field.as_deref())
+    }
+}
+
+fn refuse(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Refusal {
+    Refusal {
+        status: status.as_u16(),
+        error: ErrorPayload {
+            code: code.to_string(),
+            message: message.to_string(),
+            field: field.map(str::to_string),
+        },
+    }
+}
+
+/// The accepted request body of `POST /v1/events`; anything else is refused with the field named.
+/// Public so the parser can be exercised on its own (fuzzing), without HTTP around it.
+pub fn parse_event_body(bytes: &[u8]) -> Result<NewEvent, Refusal> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
         refuse(
             StatusCode::BAD_REQUEST,
@@ -94,7 +120,7 @@ fn parse_body(bytes: &[u8]) -> Result<NewEvent, Box<Response>> {
             ));
         }
     }
-    let string = |name: &str, required: bool| -> Result<Option<String>, Box<Response>> {
+    let string = |name: &str, required: bool| -> Result<Option<String>, Refusal> {
         match obj.get(name) {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             None | Some(Value::Null) if !required => Ok(None),
@@ -117,7 +143,10 @@ fn parse_body(bytes: &[u8]) -> Result<NewEvent, Box<Response>> {
     let key = string("key", false)?;
     let order_key = string("order_key", false)?;
     let data = obj.get("data").cloned().unwrap_or(Value::Null);
-    NewEvent::parse(&event_type, &store, data, key, order_key).map_err(|e| Box::new(from_error(&e)))
+    NewEvent::parse(&event_type, &store, data, key, order_key).map_err(|e| Refusal {
+        status: status_of(&e).as_u16(),
+        error: e.to_payload(),
+    })
 }
 
 async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> Response {
@@ -155,9 +184,9 @@ async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> R
             )
         }
     };
-    let ev = match parse_body(&bytes) {
+    let ev = match parse_event_body(&bytes) {
         Ok(ev) => ev,
-        Err(resp) => return *resp,
+        Err(refusal) => return refusal.into_response(),
     };
     let result = tokio::task::spawn_blocking(move || enqueue(&ctx, &ev, ctx.now_ms())).await;
     match result {
@@ -201,4 +230,43 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(body: &str) -> Refusal {
+        match parse_event_body(body.as_bytes()) {
+            Ok(ev) => panic!("accepted {ev:?}"),
+            Err(r) => r,
+        }
+    }
+
+    #[test]
+    fn refusals_carry_status_code_and_field() {
+        let r = refused("{not json");
+        assert_eq!((r.status, r.error.code.as_str()), (400, "invalid_json"));
+        let r = refused(r#"{"type":"order.open","store":"s","data":{},"extra":1}"#);
+        assert_eq!((r.status, r.error.field.as_deref()), (422, Some("extra")));
+        let r = refused(r#"{"type":"nope","store":"s","data":{}}"#);
+        assert_eq!((r.status, r.error.field.as_deref()), (422, Some("type")));
+        let r = refused(r#"{"type":"order.open","store":7,"data":{}}"#);
+        assert_eq!(r.error.field.as_deref(), Some("store"));
+        let long = "k".repeat(500);
+        let r = refused(&format!(r#"{{"{long}":1}}"#));
+        assert_eq!(r.error.field.map(|f| f.len()), Some(64));
+    }
+
+    #[test]
+    fn a_valid_body_becomes_an_event() {
+        let ev = parse_event_body(
+            br#"{"type":"order.open","store":" store-1 ","data":{"checkId":"C1"},"key":"k1"}"#,
+        )
+        .expect("accepted");
+        assert_eq!(ev.event_type.name(), "order.open");
+        assert_eq!(ev.store, "store-1");
+        assert_eq!(ev.key.as_deref(), Some("k1"));
+        assert_eq!(ev.order_key.as_deref(), Some("C1"));
+    }
 }

@@ -128,10 +128,13 @@ fn delivery_row(r: &Row<'_>) -> rusqlite::Result<DeliveryView> {
 }
 
 fn describe_dest(dest: &str) -> String {
-    match dest.strip_prefix("hub:") {
-        Some(store) => format!("Order webhook page ({store})"),
-        None => dest.strip_prefix("hook:").unwrap_or(dest).to_string(),
+    if let Some(store) = dest.strip_prefix("hub:") {
+        return format!("Order webhook page ({store})");
     }
+    if let Some(hook) = dest.strip_prefix("test:") {
+        return format!("{hook} (test send)");
+    }
+    dest.strip_prefix("hook:").unwrap_or(dest).to_string()
 }
 
 pub fn attempts(ctx: &Ctx, actor: &Actor, delivery_id: i64) -> Result<Vec<AttemptView>> {

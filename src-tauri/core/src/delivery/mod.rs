@@ -1,6 +1,7 @@
 //! Signing, authentication headers, the HTTP client, retry policy, the outbox, the engine and the ingest API.
 
 pub mod engine;
+pub mod flow;
 pub mod headers;
 pub mod http;
 pub mod ingest;

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::route::{routes_for, Route};
-use crate::catalog::EventType;
+use crate::catalog::{EventType, Family};
 use crate::{Ctx, Error, Result};
 
 /// A live event as it arrives from ingest, `hookdesk emit` or the UI.
@@ -106,6 +106,8 @@ pub fn enqueue(ctx: &Ctx, ev: &NewEvent, now: i64) -> Result<Enqueued> {
     })
 }
 
+// The 001 flow (is_online, validate_order, new_order) only makes sense in sequence, whatever the hook's
+// ordering setting: a new_order must not overtake the check that may cancel it.
 fn insert_delivery(
     tx: &rusqlite::Connection,
     event_row: i64,
@@ -124,7 +126,7 @@ fn insert_delivery(
             ev.store,
             ev.event_type.name(),
             ev.order_key,
-            r.ordered,
+            r.ordered || ev.event_type.family() == Family::OrderInjection,
             r.retry.as_str(),
             now
         ],

@@ -1,4 +1,5 @@
-//! Writes an attempt and moves its delivery to its next state: succeeded, retrying, or dead.
+//! Writes an attempt and moves its delivery to its next state: succeeded, retrying, or dead. A 001 check
+//! that answers no also cancels the rest of its order flow (see [`super::flow`]).
 
 use rusqlite::params;
 
@@ -127,6 +128,10 @@ pub fn record(
                 params![c.store, online, now],
             )?;
         }
+    }
+    let event = crate::catalog::EventType::parse("event_type", &c.event_type).ok();
+    if let Some(skip) = event.and_then(|e| super::flow::skips(e, result.as_ref(), next)) {
+        super::flow::apply(&tx, c.id, &skip, now)?;
     }
     if let (Some(hook), "live" | "resend") = (&c.hook_id, c.trigger) {
         update_hook_health(&tx, hook, outcome.status, now)?;
