@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev \
+APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev libdbus-1-dev \
                 xvfb xauth webkit2gtk-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
@@ -72,8 +72,9 @@ lint: ui
 deny: tools
 	cargo deny check bans licenses sources
 
+# Tests make many throw-away data directories; none of their keys belongs in the user's keychain.
 core-test:
-	cargo test -p hookdesk-core
+	HOOKDESK_NO_KEYCHAIN=1 cargo test -p hookdesk-core
 
 ui-test: node-deps
 	cd ui && npm run check && npm test

@@ -23,7 +23,7 @@ struct Case<'a> {
     rest: &'a [u8],
 }
 
-fn case<'a>(u: &mut Unstructured<'a>) -> Result<Case<'a>> {
+fn case(mut u: Unstructured<'_>) -> Result<Case<'_>> {
     let index = u.choose_index(EVENTS.len())?;
     let event = EventType::all()
         .nth(index)
@@ -66,7 +66,7 @@ fn case<'a>(u: &mut Unstructured<'a>) -> Result<Case<'a>> {
 }
 
 fuzz_target!(|bytes: &[u8]| {
-    let Ok(c) = case(&mut Unstructured::new(bytes)) else {
+    let Ok(c) = case(Unstructured::new(bytes)) else {
         return;
     };
     let input = RenderInput {

@@ -33,3 +33,6 @@ mod security_secrets;
 mod wire_receiver;
 mod wire_send;
 mod wire_ssrf;
+mod keychain_cli;
+mod keychain_open;
+mod perf_engine;

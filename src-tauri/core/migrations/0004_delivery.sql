@@ -39,6 +39,12 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
 CREATE INDEX deliveries_dest_order ON deliveries(dest, order_key, id) WHERE order_key IS NOT NULL;
 CREATE INDEX deliveries_hook ON deliveries(hook_id, id);
+-- The delivery log: one event's deliveries, and a status filter paged newest first.
+CREATE INDEX deliveries_event ON deliveries(event_row);
+CREATE INDEX deliveries_status ON deliveries(status, id);
+-- The engine's claim walks each destination's open work in due order.
+CREATE INDEX deliveries_open ON deliveries(dest, next_attempt_at, id) WHERE status IN ('pending','failed');
+CREATE INDEX deliveries_leased ON deliveries(lease_until) WHERE status = 'delivering';
 
 CREATE TABLE attempts (
     id               INTEGER PRIMARY KEY,
@@ -82,3 +88,31 @@ CREATE TABLE pos_status (
     online     INTEGER NOT NULL,
     checked_at INTEGER NOT NULL
 );
+
+-- Bumped by every change to what a delivery uses from a hook, whichever process or code path made it, so
+-- an engine's decrypted copy of the hooks knows when it is stale. Failure tracking alone does not bump it.
+CREATE TABLE hooks_generation (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO hooks_generation (id, n) VALUES (1, 0);
+CREATE TRIGGER hooks_generation_insert AFTER INSERT ON hooks
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hooks_generation_delete AFTER DELETE ON hooks
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hooks_generation_update AFTER UPDATE OF id, label, url_base, url_query, all_stores, app_type,
+    auth_kind, auth_name, auth_secret, signature_kind, signature_key_source, signature_secret, retry_preset,
+    ordered, allow_private_network, timeout_ms, enabled, created_at ON hooks
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hook_events_generation_insert AFTER INSERT ON hook_events
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hook_events_generation_update AFTER UPDATE ON hook_events
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hook_events_generation_delete AFTER DELETE ON hook_events
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hook_stores_generation_insert AFTER INSERT ON hook_stores
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hook_stores_generation_update AFTER UPDATE ON hook_stores
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER hook_stores_generation_delete AFTER DELETE ON hook_stores
+BEGIN UPDATE hooks_generation SET n = n + 1 WHERE id = 1; END;

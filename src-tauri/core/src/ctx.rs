@@ -2,7 +2,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::crypto::DataKey;
+use crate::crypto::{load_data_key, system_key_store, DataKey, KeyStore};
 use crate::store::Db;
 use crate::Result;
 
@@ -11,6 +11,8 @@ pub struct Ctx {
     pub db: Db,
     pub key: DataKey,
     pub clock: Arc<dyn Clock>,
+    /// Decrypted hooks for the engine, checked against the database on every use.
+    pub hook_cache: crate::config::hook_cache::HookCache,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -27,10 +29,23 @@ impl Ctx {
         Self::open_with_clock(data_dir, Arc::new(SystemClock))
     }
 
+    /// Opens with the OS keychain when this process may use it (see
+    /// [`crate::crypto::os_keychain_enabled`]), else with the key file alone.
     pub fn open_with_clock(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Ctx> {
+        Self::open_with(data_dir, clock, system_key_store().as_ref())
+    }
+
+    /// Opens with an explicit key store; the order keys are looked up in is on
+    /// [`crate::crypto::load_data_key`]. A key that does not match the data refuses to open.
+    pub fn open_with(data_dir: &Path, clock: Arc<dyn Clock>, store: &dyn KeyStore) -> Result<Ctx> {
         let db = Db::open(data_dir)?;
-        let key = DataKey::load(data_dir)?;
-        Ok(Ctx { db, key, clock })
+        let key = load_data_key(&db, store)?;
+        Ok(Ctx {
+            db,
+            key,
+            clock,
+            hook_cache: Default::default(),
+        })
     }
 
     pub fn now_ms(&self) -> i64 {

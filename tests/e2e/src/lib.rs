@@ -63,6 +63,7 @@ impl App {
             .env("XDG_DATA_HOME", xdg.path())
             .env("HOOKDESK_DATA_DIR", data_dir)
             .env("HOOKDESK_LOG", "info")
+            .env("HOOKDESK_NO_KEYCHAIN", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -217,13 +217,36 @@ impl From<HookRecord> for DeliveryHook {
 
 /// For the engine (no user involved): one hook, decrypted, whether enabled or not.
 pub fn load_for_delivery(ctx: &Ctx, hook_id: &str) -> Result<DeliveryHook> {
-    load(ctx, hook_id).map(DeliveryHook::from)
+    let conn = ctx.db.conn();
+    match ctx.hook_cache.current(&conn, &ctx.key) {
+        Ok(set) => set
+            .iter()
+            .find(|h| h.id == hook_id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound(format!("hook {hook_id}"))),
+        // One damaged hook must fail only its own deliveries: read this one alone for the exact error.
+        Err(_) => rows::get(&conn, &ctx.key, hook_id)?
+            .map(DeliveryHook::from)
+            .ok_or_else(|| Error::NotFound(format!("hook {hook_id}"))),
+    }
 }
 
 /// Enabled hooks subscribed to `event` whose store scope covers `store_id` and whose app type may
 /// take the event (re-checked here in case the catalogue's matrix changed since the hook was saved).
 pub fn matching_hooks(ctx: &Ctx, event: EventType, store_id: &str) -> Result<Vec<DeliveryHook>> {
     let conn = ctx.db.conn();
+    if let Ok(set) = ctx.hook_cache.current(&conn, &ctx.key) {
+        return Ok(set
+            .iter()
+            .filter(|h| {
+                h.enabled
+                    && h.events.contains(&event)
+                    && h.stores.covers(store_id)
+                    && event.allowed_for(h.app_type)
+            })
+            .cloned()
+            .collect());
+    }
     let ids = rows::matching_ids(&conn, event, store_id)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {

@@ -2,17 +2,19 @@
 //! drained; [`super::run`] is the thin loop around `dispatch` that the app and `hookdesk serve` run.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, TryLockError};
 
 use rand::Rng;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{oneshot, Notify, Semaphore};
 use tokio::task::JoinHandle;
 
 use super::http::{AttemptOutcome, HttpClient, Outgoing};
 use super::outbox::{claim_due, Claimed};
 use super::prepare::prepare;
-use super::record::{decide, record, Next};
-use crate::{Ctx, Result};
+use super::record::{decide, record_batch, Finished, Next};
+use crate::{Ctx, Error, Result};
+
+type Waiting = (Finished, oneshot::Sender<Result<i64>>);
 
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -52,6 +54,9 @@ struct Shared {
     in_flight: Mutex<HashMap<String, usize>>,
     global: Arc<Semaphore>,
     wake: Notify,
+    /// Attempts waiting to be recorded, and who is writing them (see `record_soon`).
+    finished: Mutex<Vec<Waiting>>,
+    writer: Mutex<()>,
 }
 
 #[derive(Clone)]
@@ -71,6 +76,8 @@ impl Engine {
             limits,
             in_flight: Mutex::new(HashMap::new()),
             wake: Notify::new(),
+            finished: Mutex::new(Vec::new()),
+            writer: Mutex::new(()),
         })))
     }
 
@@ -188,20 +195,60 @@ impl Engine {
             Err(e) => (AttemptOutcome::not_sent(e.to_string()), Next::Dead),
         };
         let done = now.max(ctx.now_ms());
-        match record(
-            ctx,
-            c,
-            prepared.as_ref().ok(),
-            &outcome,
-            started,
+        let finished = Finished {
+            claimed: c.clone(),
+            prepared: prepared.ok(),
+            outcome,
+            started_at: started,
             done,
             next,
-        ) {
+        };
+        match self.record_soon(finished).await {
             Ok(_) => next,
             Err(e) => {
                 tracing::error!(delivery = c.id, error = %e, "recording an attempt failed; it will be retried");
                 Next::Retry { at: done }
             }
         }
+    }
+
+    /// Records an attempt together with whatever else finished meanwhile, in one transaction. Whoever
+    /// finds the writer free writes every waiting attempt; the rest just wait for their answer.
+    async fn record_soon(&self, f: Finished) -> Result<i64> {
+        let (tx, rx) = oneshot::channel();
+        self.waiting().push((f, tx));
+        self.write_waiting();
+        rx.await
+            .unwrap_or_else(|_| Err(Error::Delivery("the attempt was not recorded".into())))
+    }
+
+    fn write_waiting(&self) {
+        loop {
+            let guard = match self.0.writer.try_lock() {
+                Ok(g) => g,
+                Err(TryLockError::Poisoned(p)) => p.into_inner(),
+                Err(TryLockError::WouldBlock) => return,
+            };
+            loop {
+                let batch = std::mem::take(&mut *self.waiting());
+                if batch.is_empty() {
+                    break;
+                }
+                let (items, answers): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+                for (answer, result) in answers.into_iter().zip(record_batch(&self.0.ctx, &items)) {
+                    let _ = answer.send(result);
+                }
+            }
+            drop(guard);
+            // An attempt queued after the last look but before the writer was free again found it busy:
+            // take another turn rather than leave it waiting.
+            if self.waiting().is_empty() {
+                return;
+            }
+        }
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        self.0.finished.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -276,7 +276,7 @@ fn builder() -> reqwest::ClientBuilder {
         .no_proxy()
         .connect_timeout(CONNECT_TIMEOUT)
         .pool_idle_timeout(Duration::from_secs(60))
-        .pool_max_idle_per_host(8)
+        .pool_max_idle_per_host(64)
         .user_agent(format!("Hookdesk/{}", crate::VERSION))
 }
 

@@ -80,30 +80,40 @@ pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
         }
     }
     let limit = f.limit.unwrap_or(100).clamp(1, MAX_PAGE) as i64;
+    // Only the filters given go into the WHERE clause: `?n IS NULL OR ...` hides every index from the
+    // planner, and a page over a million attempts then scans them all.
+    let mut conds: Vec<&str> = Vec::new();
+    let mut args: Vec<&dyn rusqlite::ToSql> = Vec::new();
+    let given: [(&str, Option<&dyn rusqlite::ToSql>); 8] = [
+        ("d.hook_id = ?", f.hook.as_ref().map(|v| v as _)),
+        ("d.store = ?", f.store.as_ref().map(|v| v as _)),
+        ("d.event_type = ?", f.event.as_ref().map(|v| v as _)),
+        ("d.status = ?", f.status.as_ref().map(|v| v as _)),
+        ("d.created_at >= ?", f.since.as_ref().map(|v| v as _)),
+        ("d.created_at < ?", f.until.as_ref().map(|v| v as _)),
+        ("d.id < ?", f.before_id.as_ref().map(|v| v as _)),
+        ("e.event_id = ?", f.event_id.as_ref().map(|v| v as _)),
+    ];
+    for (cond, value) in given {
+        if let Some(v) = value {
+            conds.push(cond);
+            args.push(v);
+        }
+    }
+    let filter = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    args.push(&limit);
     let conn = ctx.db.conn();
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT d.id, e.event_id, d.event_type, d.store, d.hook_id, h.label, d.dest, d.status, d.attempts,
                 d.last_status_code, d.last_error, d.next_attempt_at, d.created_at, d.updated_at
          FROM deliveries d JOIN events e ON e.id = d.event_row LEFT JOIN hooks h ON h.id = d.hook_id
-         WHERE (?1 IS NULL OR d.hook_id = ?1) AND (?2 IS NULL OR d.store = ?2) AND (?3 IS NULL OR d.event_type = ?3)
-           AND (?4 IS NULL OR d.status = ?4) AND (?5 IS NULL OR d.created_at >= ?5)
-           AND (?6 IS NULL OR d.created_at < ?6) AND (?7 IS NULL OR d.id < ?7) AND (?8 IS NULL OR e.event_id = ?8)
-         ORDER BY d.id DESC LIMIT ?9",
-    )?;
-    let rows = stmt.query_map(
-        params![
-            f.hook,
-            f.store,
-            f.event,
-            f.status,
-            f.since,
-            f.until,
-            f.before_id,
-            f.event_id,
-            limit
-        ],
-        delivery_row,
-    )?;
+         {filter} ORDER BY d.id DESC LIMIT ?"
+    ))?;
+    let rows = stmt.query_map(args.as_slice(), delivery_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

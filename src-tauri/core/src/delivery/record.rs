@@ -70,6 +70,75 @@ pub fn record(
 ) -> Result<i64> {
     let conn = ctx.db.conn();
     let tx = conn.unchecked_transaction()?;
+    let id = write(&tx, c, p, outcome, started_at, now, next)?;
+    tx.commit()?;
+    Ok(id)
+}
+
+/// One finished attempt waiting to be recorded.
+#[derive(Debug)]
+pub struct Finished {
+    pub claimed: Claimed,
+    pub prepared: Option<Prepared>,
+    pub outcome: AttemptOutcome,
+    pub started_at: i64,
+    pub done: i64,
+    pub next: Next,
+}
+
+/// Records many attempts in one transaction: a commit costs more than the writes it holds. Should any
+/// one of them fail, the batch is rolled back and each is recorded alone, so one bad row fails only itself.
+pub fn record_batch(ctx: &Ctx, items: &[Finished]) -> Vec<Result<i64>> {
+    let all = {
+        let conn = ctx.db.conn();
+        (|| -> Result<Vec<i64>> {
+            let tx = conn.unchecked_transaction()?;
+            let ids = items
+                .iter()
+                .map(|f| {
+                    write(
+                        &tx,
+                        &f.claimed,
+                        f.prepared.as_ref(),
+                        &f.outcome,
+                        f.started_at,
+                        f.done,
+                        f.next,
+                    )
+                })
+                .collect::<Result<Vec<_>>>()?;
+            tx.commit()?;
+            Ok(ids)
+        })()
+    };
+    match all {
+        Ok(ids) => ids.into_iter().map(Ok).collect(),
+        Err(_) => items
+            .iter()
+            .map(|f| {
+                record(
+                    ctx,
+                    &f.claimed,
+                    f.prepared.as_ref(),
+                    &f.outcome,
+                    f.started_at,
+                    f.done,
+                    f.next,
+                )
+            })
+            .collect(),
+    }
+}
+
+fn write(
+    tx: &rusqlite::Connection,
+    c: &Claimed,
+    p: Option<&Prepared>,
+    outcome: &AttemptOutcome,
+    started_at: i64,
+    now: i64,
+    next: Next,
+) -> Result<i64> {
     let (error_kind, error_message) = match &outcome.error {
         Some(e) => (Some(e.kind.as_str().to_string()), Some(e.message.clone())),
         None => (None, None),
@@ -88,12 +157,12 @@ pub fn record(
         Next::Retry { at } => Some(at),
         _ => None,
     };
-    tx.execute(
-        "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
+    tx.prepare_cached(
+            "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
                                error_message, request_url, request_headers, request_body, response_headers,
                                response_body, result, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
+        )?.execute(params![
             c.id,
             c.trigger,
             c.attempts + 1,
@@ -115,28 +184,27 @@ pub fn record(
     let last_error = error_message
         .clone()
         .or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
-    tx.execute(
-        "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3, lease_until = NULL,
+    tx.prepare_cached(
+            "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3, lease_until = NULL,
                 last_status_code = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1",
-        params![c.id, next.status(), next_at, outcome.status, if next == Next::Succeeded { None } else { last_error }, now],
+        )?.execute(params![c.id, next.status(), next_at, outcome.status, if next == Next::Succeeded { None } else { last_error }, now],
     )?;
     if let Some(r) = &result {
         if let Some(online) = r.get("online").and_then(|v| v.as_bool()) {
-            tx.execute(
-                "INSERT INTO pos_status (store, online, checked_at) VALUES (?1, ?2, ?3)
+            tx.prepare_cached(
+            "INSERT INTO pos_status (store, online, checked_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(store) DO UPDATE SET online = excluded.online, checked_at = excluded.checked_at",
-                params![c.store, online, now],
+        )?.execute(params![c.store, online, now],
             )?;
         }
     }
     let event = crate::catalog::EventType::parse("event_type", &c.event_type).ok();
     if let Some(skip) = event.and_then(|e| super::flow::skips(e, result.as_ref(), next)) {
-        super::flow::apply(&tx, c.id, &skip, now)?;
+        super::flow::apply(tx, c.id, &skip, now)?;
     }
     if let (Some(hook), "live" | "resend") = (&c.hook_id, c.trigger) {
-        update_hook_health(&tx, hook, outcome.status, now)?;
+        update_hook_health(tx, hook, outcome.status, now)?;
     }
-    tx.commit()?;
     Ok(attempt_id)
 }
 
@@ -149,28 +217,29 @@ fn update_hook_health(
 ) -> Result<()> {
     match status {
         Some(200..=299) => {
-            tx.execute(
-                "UPDATE hooks SET failing_since_ms = NULL WHERE id = ?1",
-                [hook],
+            tx.prepare_cached(
+            "UPDATE hooks SET failing_since_ms = NULL WHERE id = ?1 AND failing_since_ms IS NOT NULL",
+        )?.execute([hook],
             )?;
         }
         Some(410) => {
-            let n = tx.execute(
-                "UPDATE hooks SET enabled = 0, disabled_reason = ?2 WHERE id = ?1 AND enabled = 1",
-                params![hook, GONE],
+            let n = tx.prepare_cached(
+            "UPDATE hooks SET enabled = 0, disabled_reason = ?2 WHERE id = ?1 AND enabled = 1",
+        )?.execute(params![hook, GONE],
             )?;
             audit_disable(tx, hook, n, GONE, now)?;
         }
         _ => {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE hooks SET failing_since_ms = COALESCE(failing_since_ms, ?2) WHERE id = ?1",
-                params![hook, now],
-            )?;
-            let n = tx.execute(
-                "UPDATE hooks SET enabled = 0, disabled_reason = ?3
+            )?
+            .execute(params![hook, now])?;
+            let n = tx
+                .prepare_cached(
+                    "UPDATE hooks SET enabled = 0, disabled_reason = ?3
                  WHERE id = ?1 AND enabled = 1 AND failing_since_ms <= ?2",
-                params![hook, now - DISABLE_AFTER_MS, FAILING],
-            )?;
+                )?
+                .execute(params![hook, now - DISABLE_AFTER_MS, FAILING])?;
             audit_disable(tx, hook, n, FAILING, now)?;
         }
     }

@@ -120,6 +120,10 @@ fn required_id(data: &Map<String, Value>, key: &str) -> Result<String> {
 fn event_triggered(ms: i64) -> Result<String> {
     let t = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .map_err(|_| Error::invalid("occurred_at", "out of range"))?;
+    // `time` writes years before 0 with a sign ("-0001-…"), which breaks the fixed 19-character format.
+    if t.year() < 0 {
+        return Err(Error::invalid("occurred_at", "out of range"));
+    }
     t.format(time::macros::format_description!(
         "[year]-[month]-[day] [hour]:[minute]:[second]"
     ))
@@ -221,6 +225,29 @@ mod tests {
             body,
             br#"{"eventType":"rider-picking","storeId":"store-12","data":{"orderId":"O-9"}}"#
         );
+    }
+
+    /// Found by the render fuzz target: a year before 0 came out as "-0001-…", 20 characters.
+    #[test]
+    fn event_triggered_keeps_its_fixed_width_or_refuses() {
+        let data = json!({"k": 1});
+        let at = |ms: i64| {
+            render_body(
+                t("ach.settled"),
+                &RenderInput {
+                    occurred_at_ms: ms,
+                    ..input(&data)
+                },
+            )
+        };
+        let year_zero = -62_167_219_200_000;
+        let body = at(year_zero).unwrap();
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["event_triggered"], "0000-01-01 00:00:00");
+        let err = at(year_zero - 1).unwrap_err();
+        assert_eq!(err.field(), Some("occurred_at"));
+        assert_eq!(at(i64::MIN).unwrap_err().field(), Some("occurred_at"));
+        assert_eq!(at(i64::MAX).unwrap_err().field(), Some("occurred_at"));
     }
 
     #[test]

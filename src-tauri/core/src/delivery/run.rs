@@ -61,10 +61,13 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
         while tasks.try_join_next().is_some() {}
         // Due work that could not be claimed is waiting on a busy destination or an earlier delivery of
         // the same order; a finishing attempt wakes the loop, so there is no need to spin on it.
-        let wait = match next_due_at(&ctx) {
-            _ if claimed > 0 => 0,
-            Ok(Some(at)) if at > now => (at - now).min(IDLE_POLL_MS),
-            _ => IDLE_POLL_MS,
+        let wait = if claimed > 0 {
+            0
+        } else {
+            match next_due_at(&ctx) {
+                Ok(Some(at)) if at > now => (at - now).min(IDLE_POLL_MS),
+                _ => IDLE_POLL_MS,
+            }
         };
         if wait == 0 {
             tokio::task::yield_now().await;

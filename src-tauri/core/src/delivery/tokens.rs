@@ -32,11 +32,11 @@ pub fn verify(ctx: &Ctx, presented: &str) -> Result<bool> {
     if presented.len() > 200 {
         return Ok(false);
     }
-    let n: i64 = ctx.db.conn().query_row(
-        "SELECT COUNT(*) FROM ingest_tokens WHERE token_hash = ?1",
-        [hash(presented)],
-        |r| r.get(0),
-    )?;
+    let n: i64 = ctx
+        .db
+        .conn()
+        .prepare_cached("SELECT COUNT(*) FROM ingest_tokens WHERE token_hash = ?1")?
+        .query_row([hash(presented)], |r| r.get(0))?;
     Ok(n > 0)
 }
 

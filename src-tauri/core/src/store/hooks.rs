@@ -129,11 +129,8 @@ const COLUMNS: &str = "id, label, url_base, url_query, all_stores, app_type, aut
 
 pub fn get(conn: &Connection, key: &DataKey, id: &str) -> Result<Option<HookRecord>> {
     let raw = conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM hooks WHERE id = ?1"),
-            [id],
-            RawHook::read,
-        )
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM hooks WHERE id = ?1"))?
+        .query_row([id], RawHook::read)
         .optional()?;
     raw.map(|r| r.into_record(conn, key)).transpose()
 }
@@ -151,7 +148,7 @@ pub fn list(conn: &Connection, key: &DataKey) -> Result<Vec<HookRecord>> {
 
 /// Ids of enabled hooks subscribed to `event` whose store scope covers `store`.
 pub fn matching_ids(conn: &Connection, event: EventType, store: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT h.id FROM hooks h JOIN hook_events e ON e.hook_id = h.id AND e.event = ?1
          WHERE h.enabled = 1
            AND (h.all_stores = 1 OR EXISTS (SELECT 1 FROM hook_stores s WHERE s.hook_id = h.id AND s.store_id = ?2))
@@ -282,8 +279,9 @@ impl RawHook {
             _ => return Err(damaged("signature_kind")),
         };
         let events = {
-            let mut stmt =
-                conn.prepare("SELECT event FROM hook_events WHERE hook_id = ?1 ORDER BY rowid")?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT event FROM hook_events WHERE hook_id = ?1 ORDER BY rowid",
+            )?;
             let names: Vec<String> = stmt
                 .query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
@@ -295,8 +293,9 @@ impl RawHook {
         let stores = if self.all_stores {
             StoreScope::All
         } else {
-            let mut stmt =
-                conn.prepare("SELECT store_id FROM hook_stores WHERE hook_id = ?1 ORDER BY rowid")?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT store_id FROM hook_stores WHERE hook_id = ?1 ORDER BY rowid",
+            )?;
             let ids: Vec<String> = stmt
                 .query_map([id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;

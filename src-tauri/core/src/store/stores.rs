@@ -25,19 +25,17 @@ pub fn upsert(conn: &Connection, store: &Store, now_ms: i64) -> Result<bool> {
 
 pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn
-        .query_row("SELECT 1 FROM stores WHERE id = ?1", [id], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM stores WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Store>> {
-    conn.query_row(
-        "SELECT id, name, merch_key, restaurant_id FROM stores WHERE id = ?1",
-        [id],
-        read,
-    )
-    .optional()?
-    .transpose()
+    conn.prepare_cached("SELECT id, name, merch_key, restaurant_id FROM stores WHERE id = ?1")?
+        .query_row([id], read)
+        .optional()?
+        .transpose()
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Store>> {
