@@ -43,6 +43,31 @@ async fn add_edit_abandon_delete_a_hook_in_the_modal() {
     assert!(!row.contains("canary-query-secret"), "{row}");
     app.screenshot("webhooks-list.png").await;
 
+    // Even markup that reached the DOM could not run: the CSP refuses inline scripts and handlers.
+    app.client
+        .execute(
+            "const s = document.createElement('script'); s.textContent = 'window.__inline = 1';
+             document.body.appendChild(s);
+             document.body.insertAdjacentHTML('beforeend', '<img src=\"data:,x\" onerror=\"window.__handler = 1\">');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let ran = app
+        .client
+        .execute(
+            "return [window.__inline === undefined, window.__handler === undefined]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ran,
+        serde_json::json!([true, true]),
+        "inline script ran despite the CSP"
+    );
+
     // Edit: authentication is locked until Reset Webhook Authentication.
     app.click(".hook-row .hook-open").await;
     app.wait_for("#hook-modal").await;
