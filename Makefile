@@ -73,8 +73,15 @@ deny: tools
 	cargo deny check bans licenses sources
 
 # Tests make many throw-away data directories; none of their keys belongs in the user's keychain.
+# The whole suite runs with trace logging into one file, which must then hold none of the tests' canary
+# secrets (every secret the tests use contains "canary").
+TRACE_LOG := $(CURDIR)/target/test-logs/trace.log
 core-test:
-	HOOKDESK_NO_KEYCHAIN=1 cargo test -p hookdesk-core
+	rm -rf $(dir $(TRACE_LOG)) && mkdir -p $(dir $(TRACE_LOG))
+	HOOKDESK_NO_KEYCHAIN=1 HOOKDESK_LOG=trace HOOKDESK_LOG_FILE=$(TRACE_LOG) cargo test -p hookdesk-core
+	@test -s $(TRACE_LOG) || { echo "no trace log was written"; exit 1; }
+	@if grep -a -i -n canary $(TRACE_LOG) | head -3 | grep .; then echo "a canary secret reached the trace log"; exit 1; fi
+	@echo "trace log: $$(wc -l < $(TRACE_LOG)) lines, no canary secret in it"
 
 ui-test: node-deps
 	cd ui && npm run check && npm test

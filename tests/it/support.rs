@@ -7,6 +7,8 @@ pub struct TestDir {
 
 impl TestDir {
     pub fn new() -> Self {
+        // `make test` runs the suite with HOOKDESK_LOG=trace into one file that is then scanned for secrets.
+        let _ = hookdesk_core::logging::init_from_env();
         TestDir {
             dir: tempfile::tempdir().expect("tempdir"),
         }
