@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ui-test e2e build-app serve bench
+.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ui-test e2e build-app serve bench startup
 
 help:
 	@echo "make run   build and open Hookdesk (headless: runs 'hookdesk serve')"
@@ -89,3 +89,12 @@ ui-test: node-deps
 e2e: build-app tools
 	cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x900x24" \
 	  cargo test -- --test-threads=1
+
+## ---- measurements (not part of make test) ---------------------------------------------------------
+
+bench:
+	cargo bench -p hookdesk-core --bench delivery
+
+startup: deps ui
+	cargo build --release -p hookdesk-desktop
+	xvfb-run -a --server-args="-screen 0 1280x900x24" scripts/measure-startup.sh

@@ -88,7 +88,11 @@ fn start_engine(state: &AppState) {
     });
 }
 
+/// When the process started, for the start-up probe (`HOOKDESK_STARTUP_PROBE=1`).
+pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     let state = AppState::open(resolve_data_dir(data_dir_from_args()));
     if let Err(e) = builder::<tauri::Wry>(state).run(tauri::generate_context!()) {
         eprintln!("hookdesk: the window could not be started: {e}");

@@ -4,7 +4,20 @@ use tauri::State;
 
 use crate::AppState;
 
+/// The UI asks for the status as soon as it has rendered, so the first call marks first paint.
+static PROBED: std::sync::Once = std::sync::Once::new();
+
 #[tauri::command]
 pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
+    if std::env::var_os("HOOKDESK_STARTUP_PROBE").is_some() {
+        PROBED.call_once(|| {
+            if let Some(t) = crate::STARTED.get() {
+                eprintln!(
+                    "hookdesk-startup: first-paint-ms={}",
+                    t.elapsed().as_millis()
+                );
+            }
+        });
+    }
     hookdesk_core::status::app_status(&state.ctx()?.db)
 }

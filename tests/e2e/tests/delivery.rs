@@ -46,6 +46,21 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.screenshot("send-test.png").await;
     app.click("#test-close").await;
 
+    // The Edit modal offers the same test send for the saved hook.
+    app.click(".hook-row .hook-open").await;
+    app.click("#hook-send-test").await;
+    app.wait_for("#test-modal").await;
+    app.select("#test-event", "transaction.sale.success").await;
+    app.wait_value("#test-payload", |t| t.contains("1nftvzx7xtcggm3"))
+        .await;
+    app.click("#test-send").await;
+    assert_eq!(
+        app.wait_text("#test-status", |t| !t.is_empty()).await,
+        "200"
+    );
+    receiver.wait_for(2).await;
+    app.click("#test-close").await;
+
     // A live event from the CLI, delivered by the engine running inside the app.
     let unlocked = cli(
         data.path(),
@@ -77,9 +92,9 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     );
     assert_eq!(emitted["deliveries"], 1);
     let event_id = emitted["event_id"].as_str().unwrap().to_string();
-    let got = receiver.wait_for(2).await;
+    let got = receiver.wait_for(3).await;
     assert!(
-        got[1].contains(&event_id),
+        got[2].contains(&event_id),
         "live delivery lacks the event id"
     );
 
@@ -90,9 +105,9 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
 
     // Resend the live delivery (the newest row) and see the second attempt.
     app.click(".delivery-row .resend-button").await;
-    let got = receiver.wait_for(3).await;
+    let got = receiver.wait_for(4).await;
     assert!(
-        got[2].contains(&event_id),
+        got[3].contains(&event_id),
         "the resend carried another event id"
     );
     app.click(".delivery-row td:nth-child(2) button").await;
