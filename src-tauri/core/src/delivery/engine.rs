@@ -118,10 +118,7 @@ impl Engine {
 
     /// Claims what is due and starts sending it without waiting.
     pub fn dispatch(&self, now: i64) -> Result<Vec<JoinHandle<Next>>> {
-        let busy = {
-            let m = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            serde_json::to_string(&*m).unwrap_or_else(|_| "{}".into())
-        };
+        let busy = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner()).clone();
         let free = self.0.global.available_permits().min(self.0.limits.batch);
         if free == 0 {
             return Ok(Vec::new());

@@ -173,7 +173,7 @@ pub struct Claimed {
 }
 
 /// Claims up to `batch` due deliveries: at most `per_dest` in flight per destination (counting `in_flight`,
-/// a JSON object of dest → count), ordered destinations only their oldest unfinished delivery per order key,
+/// the engine's dest → requests under way), ordered destinations only their oldest unfinished delivery per order key,
 /// and rows whose lease lapsed (an engine died mid-send) again.
 pub fn claim_due(
     ctx: &Ctx,
@@ -181,12 +181,11 @@ pub fn claim_due(
     lease_ms: i64,
     batch: usize,
     per_dest: usize,
-    in_flight: &str,
+    in_flight: &HashMap<String, usize>,
 ) -> Result<Vec<Claimed>> {
     let conn = ctx.db.conn();
     let tx = conn.unchecked_transaction()?;
-    let busy: HashMap<String, i64> = serde_json::from_str(in_flight).unwrap_or_default();
-    let ids = due_ids(&tx, now, batch, per_dest as i64, &busy)?;
+    let ids = due_ids(&tx, now, batch, per_dest, in_flight)?;
     let mut out = Vec::with_capacity(ids.len());
     {
         let mut upd = tx.prepare_cached(
@@ -238,9 +237,11 @@ fn due_ids(
     tx: &rusqlite::Connection,
     now: i64,
     batch: usize,
-    per_dest: i64,
-    busy: &HashMap<String, i64>,
+    per_dest: usize,
+    busy: &HashMap<String, usize>,
 ) -> Result<Vec<i64>> {
+    let free_slots =
+        |dest: &str| per_dest.saturating_sub(busy.get(dest).copied().unwrap_or(0)) as i64;
     // (next_attempt_at, id) per destination: lapsed leases first, then open work below.
     let mut due: HashMap<String, Vec<(Option<i64>, i64)>> = HashMap::new();
     {
@@ -274,7 +275,7 @@ fn due_ids(
          ORDER BY d.next_attempt_at, d.id LIMIT ?3"
     ))?;
     for dest in dests {
-        let free = per_dest - busy.get(&dest).copied().unwrap_or(0);
+        let free = free_slots(&dest);
         if free <= 0 || dest.starts_with("test:") {
             continue;
         }
@@ -289,7 +290,7 @@ fn due_ids(
         if dest.starts_with("test:") {
             continue;
         }
-        let free = per_dest - busy.get(&dest).copied().unwrap_or(0);
+        let free = free_slots(&dest);
         rows.sort_unstable();
         ids.extend(
             rows.into_iter()
