@@ -118,7 +118,12 @@ impl Engine {
 
     /// Claims what is due and starts sending it without waiting.
     pub fn dispatch(&self, now: i64) -> Result<Vec<JoinHandle<Next>>> {
-        let busy = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let busy = self
+            .0
+            .in_flight
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         let free = self.0.global.available_permits().min(self.0.limits.batch);
         if free == 0 {
             return Ok(Vec::new());
