@@ -11,19 +11,10 @@ use hookdesk_core::domain::{HookAuth, Secret};
 use hookdesk_core::Ctx;
 use serde_json::Value;
 
+use crate::auth_common::code_at;
 use crate::support::TestDir;
 
 const CANARY: &str = "cli-token-canary-4321";
-
-/// The code an authenticator app shows at `at_ms`.
-fn code_at(secret_base32: &str, at_ms: i64) -> String {
-    let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
-    let totp = totp_rs::Builder::new()
-        .with_secret(secret.as_bytes().to_vec())
-        .build()
-        .unwrap();
-    totp.generate((at_ms / 1000) as u64).to_string()
-}
 
 /// A data dir with an enrolled admin and an unlocked session on the real clock (the binary's clock).
 fn unlocked(dir: &TestDir) -> (Ctx, String) {

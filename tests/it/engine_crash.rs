@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hmac::{Hmac, Mac};
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::config;
 use hookdesk_core::Ctx;
@@ -20,7 +19,7 @@ use serde_json::{json, Value};
 
 use crate::config_support::{admin, fresh, GOOD_CODE};
 use crate::engine_support::hook_input;
-use crate::support::TestDir;
+use crate::support::{totp, TestDir};
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hookdesk");
@@ -64,35 +63,6 @@ fn cli(dir: &Path, session: Option<&str>, args: &[&str], stdin: Option<&str>) ->
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
-fn base32_decode(s: &str) -> Vec<u8> {
-    let (mut bits, mut acc, mut out) = (0u32, 0u64, Vec::new());
-    for c in s.trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => panic!("not base32: {c}"),
-        };
-        acc = (acc << 5) | u64::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
-}
-
-/// RFC 6238 with SHA1, 6 digits, written out here rather than borrowed from the code under test.
-fn totp(secret: &[u8], step: u64) -> String {
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret).unwrap();
-    mac.update(&step.to_be_bytes());
-    let h = mac.finalize().into_bytes();
-    let off = (h[19] & 0x0f) as usize;
-    let n = u32::from_be_bytes([h[off] & 0x7f, h[off + 1], h[off + 2], h[off + 3]]);
-    format!("{:06}", n % 1_000_000)
-}
-
 /// Starts `hookdesk serve` and returns it with the address from its first stdout line.
 fn start_serve(dir: &Path) -> (Child, String) {
     let mut child = Command::new(BIN)
@@ -124,7 +94,10 @@ fn set_up(dir: &Path, receiver_url: &str) -> String {
         &["init", "--admin", "ops", "--password-stdin"],
         Some(PASSWORD),
     );
-    let secret = base32_decode(init["totp"]["secret"].as_str().expect("totp secret"));
+    let secret = init["totp"]["secret"]
+        .as_str()
+        .expect("totp secret")
+        .to_string();
     let step = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -139,7 +112,7 @@ fn set_up(dir: &Path, receiver_url: &str) -> String {
             "--user",
             "ops",
             "--code",
-            &totp(&secret, step),
+            &totp(&secret, step as i64 * 30),
         ],
         None,
     );
@@ -149,7 +122,7 @@ fn set_up(dir: &Path, receiver_url: &str) -> String {
         "--user",
         "ops",
         "--code",
-        &totp(&secret, step + 1),
+        &totp(&secret, (step as i64 + 1) * 30),
         "--password-stdin",
     ];
     let session = cli(dir, None, unlock, Some(PASSWORD))["session"]
