@@ -259,32 +259,6 @@ pub fn matching_hooks(ctx: &Ctx, event: EventType, store_id: &str) -> Result<Vec
     Ok(out)
 }
 
-/// For the engine: remember when continuous failure began (`None` after a success).
-pub fn set_failing_since(ctx: &Ctx, hook_id: &str, since_ms: Option<i64>) -> Result<()> {
-    ctx.db.conn().execute(
-        "UPDATE hooks SET failing_since_ms = ?2 WHERE id = ?1",
-        rusqlite::params![hook_id, since_ms],
-    )?;
-    Ok(())
-}
-
-/// For the engine: turn a hook off with a reason the UI flags (410 Gone, 5 days of failure).
-pub fn disable_for_failure(ctx: &Ctx, hook_id: &str, reason: &str) -> Result<()> {
-    let conn = ctx.db.conn();
-    conn.execute(
-        "UPDATE hooks SET enabled = 0, disabled_reason = ?2, updated_at = ?3 WHERE id = ?1",
-        rusqlite::params![hook_id, reason, ctx.now_ms()],
-    )?;
-    crate::store::audit::record(
-        &conn,
-        ctx.now_ms(),
-        None,
-        "hook.auto_disable",
-        hook_id,
-        &json!({"reason": reason}),
-    )
-}
-
 fn load(ctx: &Ctx, id: &str) -> Result<HookRecord> {
     rows::get(&ctx.db.conn(), &ctx.key, id)?.ok_or_else(|| Error::NotFound(format!("hook {id}")))
 }

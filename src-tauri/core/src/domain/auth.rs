@@ -1,10 +1,12 @@
 use base64::Engine;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 use super::header::check_header_value;
 use super::{HeaderName, HeaderValue, Secret};
 use crate::{Error, Result};
+
+/// Standard Webhooks secrets come from the signer, which is also what reads them.
+pub use crate::delivery::sign::generate_whsec;
 
 /// How a hook authenticates itself to its receiver (DESIGN §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,16 +205,6 @@ impl SignatureInput {
             },
         })
     }
-}
-
-/// `whsec_` + base64 of 24 random bytes, the form Standard Webhooks libraries accept.
-pub fn generate_whsec() -> Secret {
-    let mut bytes = zeroize::Zeroizing::new([0u8; 24]);
-    rand::rngs::OsRng.fill_bytes(bytes.as_mut());
-    Secret::new(format!(
-        "whsec_{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes.as_ref())
-    ))
 }
 
 /// Receivers base64-decode what follows `whsec_`; a secret they cannot decode would fail every delivery.
