@@ -40,7 +40,7 @@ pub type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 const HOOKS: usize = 10;
 const PAYLOAD: usize = 256;
-const INGEST_CLIENTS: usize = 16;
+const INGEST_CLIENTS: usize = 64;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(900);
 
 struct Config {

@@ -2,19 +2,18 @@
 //! drained; [`super::run`] is the thin loop around `dispatch` that the app and `hookdesk serve` run.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, TryLockError};
+use std::sync::{Arc, Mutex};
 
 use rand::Rng;
-use tokio::sync::{oneshot, Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinHandle;
 
+use super::batcher::Batcher;
 use super::http::{AttemptOutcome, HttpClient, Outgoing};
 use super::outbox::{claim_due, Claimed};
 use super::prepare::prepare;
 use super::record::{decide, record_batch, Finished, Next};
-use crate::{Ctx, Error, Result};
-
-type Waiting = (Finished, oneshot::Sender<Result<i64>>);
+use crate::{Ctx, Result};
 
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -54,9 +53,8 @@ struct Shared {
     in_flight: Mutex<HashMap<String, usize>>,
     global: Arc<Semaphore>,
     wake: Notify,
-    /// Attempts waiting to be recorded, and who is writing them (see `record_soon`).
-    finished: Mutex<Vec<Waiting>>,
-    writer: Mutex<()>,
+    /// Writes finished attempts in batches, off the async workers.
+    recorder: Batcher<Finished, i64>,
 }
 
 #[derive(Clone)]
@@ -69,15 +67,18 @@ impl Engine {
 
     pub fn with_limits(ctx: Arc<Ctx>, limits: Limits) -> Result<Engine> {
         let http = HttpClient::new()?;
+        let writer_ctx = ctx.clone();
+        let recorder = Batcher::start("hookdesk-recorder", "the attempt", 512, move |items| {
+            record_batch(&writer_ctx, items)
+        })?;
         Ok(Engine(Arc::new(Shared {
             ctx,
+            recorder,
             http,
             global: Arc::new(Semaphore::new(limits.global.max(1))),
             limits,
             in_flight: Mutex::new(HashMap::new()),
             wake: Notify::new(),
-            finished: Mutex::new(Vec::new()),
-            writer: Mutex::new(()),
         })))
     }
 
@@ -157,15 +158,26 @@ impl Engine {
                 None => me.0.global.clone().acquire_owned().await.ok(),
             };
             let next = me.send_one(&c, now).await;
-            let mut m = me.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(n) = m.get_mut(&c.dest) {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
+            let left = {
+                let mut m = me.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+                let left = m.get_mut(&c.dest).map(|n| {
+                    *n = n.saturating_sub(1);
+                    *n
+                });
+                if left == Some(0) {
                     m.remove(&c.dest);
                 }
+                left.unwrap_or(0)
+            };
+            // A claim costs about the same for one row as for fifty: under load, claim again once a
+            // destination has half its slots free (or the global limit half its permits), not after
+            // every single attempt.
+            let limits = &me.0.limits;
+            if left <= limits.per_dest / 2
+                || me.0.global.available_permits() + 1 >= limits.global.div_ceil(2)
+            {
+                me.wake();
             }
-            drop(m);
-            me.wake();
             next
         })
     }
@@ -205,52 +217,12 @@ impl Engine {
             done,
             next,
         };
-        match self.record_soon(finished).await {
+        match self.0.recorder.submit(finished).await {
             Ok(_) => next,
             Err(e) => {
                 tracing::error!(delivery = c.id, error = %e, "recording an attempt failed; it will be retried");
                 Next::Retry { at: done }
             }
         }
-    }
-
-    /// Records an attempt together with whatever else finished meanwhile, in one transaction. Whoever
-    /// finds the writer free writes every waiting attempt; the rest just wait for their answer.
-    async fn record_soon(&self, f: Finished) -> Result<i64> {
-        let (tx, rx) = oneshot::channel();
-        self.waiting().push((f, tx));
-        self.write_waiting();
-        rx.await
-            .unwrap_or_else(|_| Err(Error::Delivery("the attempt was not recorded".into())))
-    }
-
-    fn write_waiting(&self) {
-        loop {
-            let guard = match self.0.writer.try_lock() {
-                Ok(g) => g,
-                Err(TryLockError::Poisoned(p)) => p.into_inner(),
-                Err(TryLockError::WouldBlock) => return,
-            };
-            loop {
-                let batch = std::mem::take(&mut *self.waiting());
-                if batch.is_empty() {
-                    break;
-                }
-                let (items, answers): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-                for (answer, result) in answers.into_iter().zip(record_batch(&self.0.ctx, &items)) {
-                    let _ = answer.send(result);
-                }
-            }
-            drop(guard);
-            // An attempt queued after the last look but before the writer was free again found it busy:
-            // take another turn rather than leave it waiting.
-            if self.waiting().is_empty() {
-                return;
-            }
-        }
-    }
-
-    fn waiting(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
-        self.0.finished.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

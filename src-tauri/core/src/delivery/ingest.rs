@@ -12,8 +12,9 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
+use super::batcher::Batcher;
 use super::engine::Engine;
-use super::outbox::{enqueue, NewEvent};
+use super::outbox::{enqueue_batch, Enqueued, NewEvent};
 use crate::error::ErrorPayload;
 use crate::{Ctx, Error};
 
@@ -24,14 +25,24 @@ pub const BODY_LIMIT: usize = 512 * 1024;
 struct Api {
     ctx: Arc<Ctx>,
     engine: Option<Engine>,
+    /// Commits accepted events in batches: a burst of requests shares one transaction.
+    intake: Arc<Batcher<NewEvent, Enqueued>>,
 }
 
-pub fn router(ctx: Arc<Ctx>, engine: Option<Engine>) -> Router {
-    Router::new()
+pub fn router(ctx: Arc<Ctx>, engine: Option<Engine>) -> crate::Result<Router> {
+    let writer_ctx = ctx.clone();
+    let intake = Batcher::start("hookdesk-intake", "the event", 256, move |events| {
+        enqueue_batch(&writer_ctx, events, writer_ctx.now_ms())
+    })?;
+    Ok(Router::new()
         .route("/v1/health", get(|| async { Json(json!({"ok": true})) }))
         .route("/v1/events", post(post_event))
         .layer(DefaultBodyLimit::disable())
-        .with_state(Api { ctx, engine })
+        .with_state(Api {
+            ctx,
+            engine,
+            intake: Arc::new(intake),
+        }))
 }
 
 fn problem(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
@@ -188,9 +199,8 @@ async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> R
         Ok(ev) => ev,
         Err(refusal) => return refusal.into_response(),
     };
-    let result = tokio::task::spawn_blocking(move || enqueue(&ctx, &ev, ctx.now_ms())).await;
-    match result {
-        Ok(Ok(q)) => {
+    match api.intake.submit(ev).await {
+        Ok(q) => {
             if let Some(engine) = &api.engine {
                 engine.wake();
             }
@@ -200,13 +210,7 @@ async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> R
             )
                 .into_response()
         }
-        Ok(Err(e)) => from_error(&e),
-        Err(_) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the event could not be queued",
-            None,
-        ),
+        Err(e) => from_error(&e),
     }
 }
 
@@ -226,7 +230,7 @@ pub async fn serve(
     engine: Option<Engine>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> crate::Result<()> {
-    axum::serve(listener, router(ctx, engine))
+    axum::serve(listener, router(ctx, engine)?)
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())

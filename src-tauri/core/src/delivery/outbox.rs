@@ -74,38 +74,103 @@ impl NewEvent {
 
 /// Commits the event and one pending delivery per matching destination, before anything is sent.
 pub fn enqueue(ctx: &Ctx, ev: &NewEvent, now: i64) -> Result<Enqueued> {
-    if let Some(found) = by_key(ctx, ev.key.as_deref())? {
-        return Ok(found);
+    enqueue_batch(ctx, std::slice::from_ref(ev), now)
+        .pop()
+        .unwrap_or_else(|| Err(Error::Delivery("nothing was queued".into())))
+}
+
+/// What an event needs before its rows are written: its destinations, or the answer it already has.
+enum Planned {
+    Answered(Result<Enqueued>),
+    Routes(Vec<Route>),
+}
+
+/// Enqueues many events in one transaction, each answered on its own: an unknown store or a repeated
+/// key fails or answers only that event. A commit costs more than the rows it holds, so ingest under
+/// load writes whatever arrived together.
+pub fn enqueue_batch(ctx: &Ctx, events: &[NewEvent], now: i64) -> Vec<Result<Enqueued>> {
+    let plans: Vec<Planned> = events.iter().map(|ev| plan(ctx, ev)).collect();
+    let written = {
+        let conn = ctx.db.conn();
+        (|| -> Result<Vec<Result<Enqueued>>> {
+            let tx = conn.unchecked_transaction()?;
+            let mut out = Vec::with_capacity(events.len());
+            for (ev, plan) in events.iter().zip(plans) {
+                out.push(match plan {
+                    Planned::Answered(answer) => answer,
+                    Planned::Routes(routes) => insert_event(&tx, ev, &routes, now)?,
+                });
+            }
+            tx.commit()?;
+            Ok(out)
+        })()
+    };
+    match written {
+        Ok(out) => out,
+        // Should the batch fail as a whole, each event is tried alone so one bad row fails only itself.
+        Err(e) if events.len() == 1 => vec![Err(e)],
+        Err(_) => events.iter().map(|ev| enqueue(ctx, ev, now)).collect(),
     }
-    crate::config::stores::require_exists(ctx, &ev.store)?;
-    let routes = routes_for(ctx, ev.event_type, &ev.store, &ev.data)?;
+}
+
+fn plan(ctx: &Ctx, ev: &NewEvent) -> Planned {
+    let planned = (|| -> Result<Planned> {
+        if let Some(found) = by_key(&ctx.db.conn(), ev.key.as_deref())? {
+            return Ok(Planned::Answered(Ok(found)));
+        }
+        crate::config::stores::require_exists(ctx, &ev.store)?;
+        Ok(Planned::Routes(routes_for(
+            ctx,
+            ev.event_type,
+            &ev.store,
+            &ev.data,
+        )?))
+    })();
+    planned.unwrap_or_else(|e| Planned::Answered(Err(e)))
+}
+
+/// Writes one event and its deliveries inside the caller's transaction. The outer error is the
+/// database failing (the batch is abandoned); the inner one is this event's own answer.
+fn insert_event(
+    tx: &rusqlite::Connection,
+    ev: &NewEvent,
+    routes: &[Route],
+    now: i64,
+) -> Result<Result<Enqueued>> {
     let event_id = super::render::new_event_id();
-    let data =
-        serde_json::to_string(&ev.data).map_err(|e| Error::invalid("data", e.to_string()))?;
-    let conn = ctx.db.conn();
-    let tx = conn.unchecked_transaction()?;
-    let inserted = tx.prepare_cached(
-        "INSERT INTO events (event_id, type, store, occurred_at, data, idem_key, order_key, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)
-         ON CONFLICT(idem_key) DO NOTHING",
-    )?.execute(params![event_id, ev.event_type.name(), ev.store, now, data, ev.key, ev.order_key],
-    )?;
+    let data = match serde_json::to_string(&ev.data) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(Error::invalid("data", e.to_string()))),
+    };
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO events (event_id, type, store, occurred_at, data, idem_key, order_key, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)
+             ON CONFLICT(idem_key) DO NOTHING",
+        )?
+        .execute(params![
+            event_id,
+            ev.event_type.name(),
+            ev.store,
+            now,
+            data,
+            ev.key,
+            ev.order_key
+        ])?;
     if inserted == 0 {
-        drop(tx);
-        drop(conn);
-        return by_key(ctx, ev.key.as_deref())?
-            .ok_or_else(|| Error::Conflict("the idempotency key is in use".into()));
+        // The same key earlier in this batch, or committed since it was planned.
+        return Ok(by_key(tx, ev.key.as_deref())?
+            .ok_or_else(|| Error::Conflict("the idempotency key is in use".into())));
     }
     let row = tx.last_insert_rowid();
-    for r in &routes {
-        insert_delivery(&tx, row, r, ev, now)?;
+    for r in routes {
+        insert_delivery(tx, row, r, ev, now)?;
     }
-    tx.commit()?;
-    Ok(Enqueued {
+    Ok(Ok(Enqueued {
         event_id,
         deliveries: routes.len(),
         duplicate: false,
-    })
+    }))
 }
 
 // The 001 flow (is_online, validate_order, new_order) only makes sense in sequence, whatever the hook's
@@ -136,9 +201,8 @@ fn insert_delivery(
     Ok(tx.last_insert_rowid())
 }
 
-fn by_key(ctx: &Ctx, key: Option<&str>) -> Result<Option<Enqueued>> {
+fn by_key(conn: &rusqlite::Connection, key: Option<&str>) -> Result<Option<Enqueued>> {
     let Some(key) = key else { return Ok(None) };
-    let conn = ctx.db.conn();
     let found = conn
         .prepare_cached(
             "SELECT e.event_id, (SELECT COUNT(*) FROM deliveries d WHERE d.event_row = e.id)
@@ -246,7 +310,7 @@ fn due_ids(
     let mut due: HashMap<String, Vec<(Option<i64>, i64)>> = HashMap::new();
     {
         let mut lapsed = tx.prepare_cached(&format!(
-            "SELECT d.dest, d.next_attempt_at, d.id FROM deliveries d
+            "SELECT d.dest, d.next_attempt_at, d.id FROM deliveries d INDEXED BY deliveries_leased
              WHERE d.status = 'delivering' AND d.lease_until <= ?1 AND {IN_ORDER}"
         ))?;
         let rows = lapsed.query_map([now], |r| {
@@ -260,17 +324,21 @@ fn due_ids(
     // The destinations with open work, one index probe each rather than a scan of the backlog.
     let dests: Vec<String> = tx
         .prepare_cached(
+            // Without table statistics the planner walks deliveries_status and sorts: every pending row,
+            // for every destination. Naming the index keeps this a probe per destination.
             "WITH RECURSIVE ds(dest) AS (
-                SELECT MIN(dest) FROM deliveries WHERE status IN ('pending','failed')
+                SELECT (SELECT dest FROM deliveries INDEXED BY deliveries_open
+                        WHERE status IN ('pending','failed') ORDER BY dest LIMIT 1)
                 UNION ALL
-                SELECT (SELECT MIN(dest) FROM deliveries WHERE status IN ('pending','failed') AND dest > ds.dest)
+                SELECT (SELECT dest FROM deliveries INDEXED BY deliveries_open
+                        WHERE status IN ('pending','failed') AND dest > ds.dest ORDER BY dest LIMIT 1)
                 FROM ds WHERE ds.dest IS NOT NULL
              ) SELECT dest FROM ds WHERE dest IS NOT NULL",
         )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut open = tx.prepare_cached(&format!(
-        "SELECT d.next_attempt_at, d.id FROM deliveries d
+        "SELECT d.next_attempt_at, d.id FROM deliveries d INDEXED BY deliveries_open
          WHERE d.dest = ?1 AND d.status IN ('pending','failed') AND d.next_attempt_at <= ?2 AND {IN_ORDER}
          ORDER BY d.next_attempt_at, d.id LIMIT ?3"
     ))?;

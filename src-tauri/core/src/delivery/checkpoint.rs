@@ -1,0 +1,89 @@
+//! WAL checkpoints off the write path. SQLite otherwise checkpoints inside whichever commit crosses the
+//! threshold, and that commit (an ingest answer, a batch of attempts) then waits for the file sync: the
+//! slowest one in a hundred deliveries took milliseconds longer than the rest. While an engine runs,
+//! this thread checkpoints on its own connection instead, which does not hold up writers.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::{Ctx, Result};
+
+const EVERY: Duration = Duration::from_millis(100);
+/// SQLite's default, restored for the app's other work once the engine stops.
+const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
+
+type Stop = Arc<(Mutex<bool>, Condvar)>;
+
+pub struct Checkpointer {
+    ctx: Arc<Ctx>,
+    stop: Stop,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    pub fn start(ctx: Arc<Ctx>) -> Result<Checkpointer> {
+        let conn = ctx.db.connect()?;
+        ctx.db.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+        let stop: Stop = Arc::new((Mutex::new(false), Condvar::new()));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("hookdesk-checkpoint".into())
+            .spawn(move || checkpoint_until_stopped(&conn, &flag));
+        let thread = match thread {
+            Ok(t) => t,
+            Err(e) => {
+                restore(&ctx);
+                return Err(e.into());
+            }
+        };
+        Ok(Checkpointer {
+            ctx,
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+fn checkpoint_until_stopped(conn: &rusqlite::Connection, stop: &Stop) {
+    let mut seen = None;
+    loop {
+        let (lock, cv) = &**stop;
+        let stopped = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let (stopped, _) = cv
+            .wait_timeout_while(stopped, EVERY, |s| !*s)
+            .unwrap_or_else(|e| e.into_inner());
+        let last = *stopped;
+        drop(stopped);
+        // data_version moves when another connection commits: an idle app does no disk work.
+        let version: Option<i64> = conn.query_row("PRAGMA data_version", [], |r| r.get(0)).ok();
+        if version != seen || last {
+            seen = version;
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+        }
+        if last {
+            return;
+        }
+    }
+}
+
+fn restore(ctx: &Ctx) {
+    let _ = ctx
+        .db
+        .conn()
+        .pragma_update(None, "wal_autocheckpoint", DEFAULT_AUTOCHECKPOINT);
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        let (lock, cv) = &*self.stop;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cv.notify_all();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        restore(&self.ctx);
+    }
+}
