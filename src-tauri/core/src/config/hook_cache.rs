@@ -26,8 +26,7 @@ impl std::fmt::Debug for HookCache {
 }
 
 impl HookCache {
-    /// The current hooks. The caller holds the connection, so the counter and the rows are read without
-    /// another writer on this connection in between; a writer elsewhere commits either before the
+    /// The current hooks. The counter is read before the rows: a writer commits either before the
     /// counter is read (and is seen) or after (and bumps it again, so the next call reloads).
     pub fn current(&self, conn: &Connection, key: &DataKey) -> Result<HookSet> {
         let generation: i64 = conn

@@ -217,7 +217,7 @@ impl From<HookRecord> for DeliveryHook {
 
 /// For the engine (no user involved): one hook, decrypted, whether enabled or not.
 pub fn load_for_delivery(ctx: &Ctx, hook_id: &str) -> Result<DeliveryHook> {
-    let conn = ctx.db.conn();
+    let conn = ctx.db.read();
     match ctx.hook_cache.current(&conn, &ctx.key) {
         Ok(set) => set
             .iter()
@@ -234,7 +234,7 @@ pub fn load_for_delivery(ctx: &Ctx, hook_id: &str) -> Result<DeliveryHook> {
 /// Enabled hooks subscribed to `event` whose store scope covers `store_id` and whose app type may
 /// take the event (re-checked here in case the catalogue's matrix changed since the hook was saved).
 pub fn matching_hooks(ctx: &Ctx, event: EventType, store_id: &str) -> Result<Vec<DeliveryHook>> {
-    let conn = ctx.db.conn();
+    let conn = ctx.db.read();
     if let Ok(set) = ctx.hook_cache.current(&conn, &ctx.key) {
         return Ok(set
             .iter()

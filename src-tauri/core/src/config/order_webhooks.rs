@@ -60,7 +60,7 @@ pub fn destination_for(
     event: EventType,
     data: &Value,
 ) -> Result<Option<HubDestination>> {
-    let Some(s) = store::order_webhooks::get(&ctx.db.conn(), &ctx.key, store_id)? else {
+    let Some(s) = store::order_webhooks::get(&ctx.db.read(), &ctx.key, store_id)? else {
         return Ok(None);
     };
     let url = match event.name() {

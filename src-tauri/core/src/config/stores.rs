@@ -49,12 +49,12 @@ fn write(ctx: &Ctx, actor: &Actor, input: &StoreInput, replace: bool) -> Result<
 
 /// For the delivery engine (no user involved): the store an event belongs to.
 pub fn get_internal(ctx: &Ctx, id: &str) -> Result<Store> {
-    store::stores::get(&ctx.db.conn(), id)?.ok_or_else(|| Error::NotFound(format!("store {id}")))
+    store::stores::get(&ctx.db.read(), id)?.ok_or_else(|| Error::NotFound(format!("store {id}")))
 }
 
 /// For ingest: an event for an unknown store is refused on its `store` field.
 pub fn require_exists(ctx: &Ctx, id: &str) -> Result<()> {
-    if store::stores::exists(&ctx.db.conn(), id)? {
+    if store::stores::exists(&ctx.db.read(), id)? {
         Ok(())
     } else {
         Err(Error::invalid(

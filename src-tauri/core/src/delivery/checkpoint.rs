@@ -10,6 +10,8 @@ use std::time::Duration;
 use crate::{Ctx, Result};
 
 const EVERY: Duration = Duration::from_millis(100);
+/// About 16 MiB of log (4 KiB pages).
+const RESTART_AT_FRAMES: i64 = 4096;
 /// SQLite's default, restored for the app's other work once the engine stops.
 const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
 
@@ -29,7 +31,10 @@ impl Checkpointer {
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("hookdesk-checkpoint".into())
-            .spawn(move || checkpoint_until_stopped(&conn, &flag));
+            .spawn({
+                let ctx = ctx.clone();
+                move || checkpoint_until_stopped(&ctx, &conn, &flag)
+            });
         let thread = match thread {
             Ok(t) => t,
             Err(e) => {
@@ -45,7 +50,7 @@ impl Checkpointer {
     }
 }
 
-fn checkpoint_until_stopped(conn: &rusqlite::Connection, stop: &Stop) {
+fn checkpoint_until_stopped(ctx: &Ctx, conn: &rusqlite::Connection, stop: &Stop) {
     let mut seen = None;
     loop {
         let (lock, cv) = &**stop;
@@ -59,7 +64,7 @@ fn checkpoint_until_stopped(conn: &rusqlite::Connection, stop: &Stop) {
         let version: Option<i64> = conn.query_row("PRAGMA data_version", [], |r| r.get(0)).ok();
         if version != seen || last {
             seen = version;
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            if let Err(e) = checkpoint(ctx, conn) {
                 tracing::warn!(error = %e, "WAL checkpoint failed");
             }
         }
@@ -67,6 +72,19 @@ fn checkpoint_until_stopped(conn: &rusqlite::Connection, stop: &Stop) {
             return;
         }
     }
+}
+
+/// Copies the log into the database without stopping writers. That alone never lets the log start
+/// over while commits keep coming (a writer restarts it only when it finds everything copied), so once it
+/// is long the shared writer connection, between two of its transactions, finishes the copy with RESTART.
+fn checkpoint(ctx: &Ctx, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let log: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(1))?;
+    if log >= RESTART_AT_FRAMES {
+        ctx.db
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+    }
+    Ok(())
 }
 
 fn restore(ctx: &Ctx) {

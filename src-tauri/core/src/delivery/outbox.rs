@@ -115,7 +115,7 @@ pub fn enqueue_batch(ctx: &Ctx, events: &[NewEvent], now: i64) -> Vec<Result<Enq
 
 fn plan(ctx: &Ctx, ev: &NewEvent) -> Planned {
     let planned = (|| -> Result<Planned> {
-        if let Some(found) = by_key(&ctx.db.conn(), ev.key.as_deref())? {
+        if let Some(found) = by_key(&ctx.db.read(), ev.key.as_deref())? {
             return Ok(Planned::Answered(Ok(found)));
         }
         crate::config::stores::require_exists(ctx, &ev.store)?;

@@ -34,7 +34,7 @@ pub fn verify(ctx: &Ctx, presented: &str) -> Result<bool> {
     }
     let n: i64 = ctx
         .db
-        .conn()
+        .read()
         .prepare_cached("SELECT COUNT(*) FROM ingest_tokens WHERE token_hash = ?1")?
         .query_row([hash(presented)], |r| r.get(0))?;
     Ok(n > 0)

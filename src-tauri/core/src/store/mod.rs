@@ -18,10 +18,13 @@ use crate::Result;
 
 pub use migrate::{known_schema_version, MIGRATIONS};
 
-/// An open Hookdesk database. Commands share one connection; the engine opens its own with [`Db::connect`].
+/// An open Hookdesk database. Commands and the engine's writers share one connection; the hot read paths
+/// (routing, ingest tokens, a delivery's store and hook) use a second one, so in WAL mode they never wait
+/// behind a write transaction.
 pub struct Db {
     path: PathBuf,
     conn: Mutex<Connection>,
+    reader: Mutex<Connection>,
 }
 
 impl std::fmt::Debug for Db {
@@ -37,9 +40,11 @@ impl Db {
         let path = data_dir.join(crate::paths::DB_FILE);
         let mut conn = connect(&path)?;
         migrate::apply(&mut conn)?;
+        let reader = connect(&path)?;
         Ok(Db {
             path,
             conn: Mutex::new(conn),
+            reader: Mutex::new(reader),
         })
     }
 
@@ -55,6 +60,11 @@ impl Db {
     /// transactions keep the data consistent, so the connection stays usable.
     pub fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The read connection: for single reads that need not see this process's open write transaction.
+    pub fn read(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A fresh connection to the same file, configured like the shared one.
