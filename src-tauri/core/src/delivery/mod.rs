@@ -1,7 +1,7 @@
 //! Signing, authentication headers, the HTTP client, retry policy, the outbox, the engine and the ingest API.
 
 mod batcher;
-mod checkpoint;
+pub mod checkpoint;
 pub mod engine;
 pub mod flow;
 pub mod headers;
