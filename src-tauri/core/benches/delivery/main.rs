@@ -501,6 +501,9 @@ async fn bench(cfg: Config) -> BenchResult<()> {
     Ok(())
 }
 
+#[global_allocator]
+static ALLOCATOR: hookdesk_core::Allocator = hookdesk_core::Allocator;
+
 fn main() {
     let cfg = Config::from_env();
     let runtime = tokio::runtime::Builder::new_multi_thread()

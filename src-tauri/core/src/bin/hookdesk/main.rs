@@ -41,6 +41,9 @@ enum Cmd {
     Status,
 }
 
+#[global_allocator]
+static ALLOCATOR: hookdesk_core::Allocator = hookdesk_core::Allocator;
+
 fn main() -> ExitCode {
     hookdesk_core::logging::init_or_warn();
     let cli = Cli::parse();
