@@ -279,6 +279,9 @@ impl Bench {
             Some(s) => s,
             None => setup::build(self.receiver, HOOKS)?,
         };
+        // The parts before leave megabytes of written pages for the kernel to flush; measure the steady
+        // state at this rate, not that write-back.
+        measure::settle(&site.ctx)?;
         let rate = self.cfg.rate;
         let running = Running::start(site.ctx.clone(), true).await?;
         let ingest = self.ingest(&site, &running);

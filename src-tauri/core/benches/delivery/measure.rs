@@ -56,6 +56,16 @@ pub fn db_bytes(ctx: &Ctx) -> BenchResult<u64> {
     Ok(total)
 }
 
+/// Folds the log into the database, has every file of the data directory written out, and waits a moment.
+pub fn settle(ctx: &Ctx) -> BenchResult<()> {
+    db_bytes(ctx)?;
+    for entry in std::fs::read_dir(ctx.db.data_dir())? {
+        std::fs::File::open(entry?.path())?.sync_all()?;
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    Ok(())
+}
+
 /// Status counts from a connection of our own, so polling never waits on the engine's shared one.
 pub struct Watcher {
     conn: rusqlite::Connection,
