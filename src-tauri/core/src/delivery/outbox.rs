@@ -87,30 +87,29 @@ enum Planned {
 
 /// Enqueues many events in one transaction, each answered on its own: an unknown store or a repeated
 /// key fails or answers only that event. A commit costs more than the rows it holds, so ingest under
-/// load writes whatever arrived together.
+/// load writes whatever arrived together (see [`crate::store::Db::write_each`]).
 pub fn enqueue_batch(ctx: &Ctx, events: &[NewEvent], now: i64) -> Vec<Result<Enqueued>> {
-    let plans: Vec<Planned> = events.iter().map(|ev| plan(ctx, ev)).collect();
-    let written = {
-        let conn = ctx.db.conn();
-        (|| -> Result<Vec<Result<Enqueued>>> {
-            let tx = conn.unchecked_transaction()?;
-            let mut out = Vec::with_capacity(events.len());
-            for (ev, plan) in events.iter().zip(plans) {
-                out.push(match plan {
-                    Planned::Answered(answer) => answer,
-                    Planned::Routes(routes) => insert_event(&tx, ev, &routes, now)?,
-                });
+    let mut answers: Vec<Option<Result<Enqueued>>> = Vec::with_capacity(events.len());
+    let mut to_write = Vec::new();
+    for (i, ev) in events.iter().enumerate() {
+        match plan(ctx, ev) {
+            Planned::Answered(answer) => answers.push(Some(answer)),
+            Planned::Routes(routes) => {
+                answers.push(None);
+                to_write.push((i, ev, routes));
             }
-            tx.commit()?;
-            Ok(out)
-        })()
-    };
-    match written {
-        Ok(out) => out,
-        // Should the batch fail as a whole, each event is tried alone so one bad row fails only itself.
-        Err(e) if events.len() == 1 => vec![Err(e)],
-        Err(_) => events.iter().map(|ev| enqueue(ctx, ev, now)).collect(),
+        }
     }
+    let written = ctx.db.write_each(&to_write, |tx, (_, ev, routes)| {
+        insert_event(tx, ev, routes, now)
+    });
+    for ((i, ..), answer) in to_write.iter().zip(written) {
+        answers[*i] = Some(answer.and_then(|own| own));
+    }
+    answers
+        .into_iter()
+        .map(|a| a.unwrap_or_else(|| Err(Error::Delivery("the event was not queued".into()))))
+        .collect()
 }
 
 fn plan(ctx: &Ctx, ev: &NewEvent) -> Planned {

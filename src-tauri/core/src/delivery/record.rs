@@ -86,48 +86,19 @@ pub struct Finished {
     pub next: Next,
 }
 
-/// Records many attempts in one transaction: a commit costs more than the writes it holds. Should any
-/// one of them fail, the batch is rolled back and each is recorded alone, so one bad row fails only itself.
+/// Records many attempts in one transaction, each answered on its own (see [`crate::store::Db::write_each`]).
 pub fn record_batch(ctx: &Ctx, items: &[Finished]) -> Vec<Result<i64>> {
-    let all = {
-        let conn = ctx.db.conn();
-        (|| -> Result<Vec<i64>> {
-            let tx = conn.unchecked_transaction()?;
-            let ids = items
-                .iter()
-                .map(|f| {
-                    write(
-                        &tx,
-                        &f.claimed,
-                        f.prepared.as_ref(),
-                        &f.outcome,
-                        f.started_at,
-                        f.done,
-                        f.next,
-                    )
-                })
-                .collect::<Result<Vec<_>>>()?;
-            tx.commit()?;
-            Ok(ids)
-        })()
-    };
-    match all {
-        Ok(ids) => ids.into_iter().map(Ok).collect(),
-        Err(_) => items
-            .iter()
-            .map(|f| {
-                record(
-                    ctx,
-                    &f.claimed,
-                    f.prepared.as_ref(),
-                    &f.outcome,
-                    f.started_at,
-                    f.done,
-                    f.next,
-                )
-            })
-            .collect(),
-    }
+    ctx.db.write_each(items, |tx, f| {
+        write(
+            tx,
+            &f.claimed,
+            f.prepared.as_ref(),
+            &f.outcome,
+            f.started_at,
+            f.done,
+            f.next,
+        )
+    })
 }
 
 fn write(

@@ -67,6 +67,39 @@ impl Db {
         self.reader.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Writes every item in one transaction on the shared connection, since a commit costs more than the
+    /// rows it holds. Should that transaction fail, each item is written in a transaction of its own, so
+    /// one bad row fails only itself. Answers come back in the items' order.
+    pub fn write_each<T, R>(
+        &self,
+        items: &[T],
+        write: impl Fn(&Connection, &T) -> Result<R>,
+    ) -> Vec<Result<R>> {
+        let conn = self.conn();
+        let together = || -> Result<Vec<R>> {
+            let tx = conn.unchecked_transaction()?;
+            let out = items
+                .iter()
+                .map(|item| write(&tx, item))
+                .collect::<Result<Vec<_>>>()?;
+            tx.commit()?;
+            Ok(out)
+        };
+        match together() {
+            Ok(out) => out.into_iter().map(Ok).collect(),
+            Err(e) if items.len() == 1 => vec![Err(e)],
+            Err(_) => items
+                .iter()
+                .map(|item| {
+                    let tx = conn.unchecked_transaction()?;
+                    let out = write(&tx, item)?;
+                    tx.commit()?;
+                    Ok(out)
+                })
+                .collect(),
+        }
+    }
+
     /// A fresh connection to the same file, configured like the shared one.
     pub fn connect(&self) -> Result<Connection> {
         connect(&self.path)
