@@ -117,13 +117,7 @@ fn an_install_from_before_check_values_gets_one_recorded() {
     write_key_file(&dir.path(), [4; 32]);
     let store = TestKeyStore::unavailable();
     with_admin(&open_ctx(&dir.path(), &store).unwrap());
-    let conn = rusqlite::Connection::open(dir.path().join("hookdesk.db")).unwrap();
-    conn.execute(
-        "DELETE FROM app_settings WHERE key = ?1",
-        [KEY_CHECK_SETTING],
-    )
-    .unwrap();
-    drop(conn);
+    forget_check_value(&dir.path());
 
     open_ctx(&dir.path(), &store).unwrap();
     assert_eq!(
@@ -208,13 +202,7 @@ fn data_from_before_check_values_without_a_key_is_refused() {
     let dir = TestDir::new();
     let store = TestKeyStore::unavailable();
     with_admin(&open_ctx(&dir.path(), &store).unwrap());
-    let conn = rusqlite::Connection::open(dir.path().join("hookdesk.db")).unwrap();
-    conn.execute(
-        "DELETE FROM app_settings WHERE key = ?1",
-        [KEY_CHECK_SETTING],
-    )
-    .unwrap();
-    drop(conn);
+    forget_check_value(&dir.path());
     std::fs::remove_file(dir.path().join(KEY_FILE)).unwrap();
 
     let err = open_ctx(&dir.path(), &store).unwrap_err();
@@ -253,4 +241,15 @@ fn a_damaged_keychain_entry_is_an_error_not_a_new_key() {
     assert_eq!(err.code(), "crypto");
     assert!(!dir.path().join(KEY_FILE).exists());
     assert_eq!(stored_check(&dir.path()), None);
+}
+
+/// Makes the data look as written before key check values existed.
+fn forget_check_value(dir: &std::path::Path) {
+    rusqlite::Connection::open(dir.join("hookdesk.db"))
+        .unwrap()
+        .execute(
+            "DELETE FROM app_settings WHERE key = ?1",
+            [KEY_CHECK_SETTING],
+        )
+        .unwrap();
 }

@@ -26,15 +26,7 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
 
     // Send test: the receiver's answer is shown in the window.
     app.click(".hook-test").await;
-    app.wait_for("#test-modal").await;
-    app.select("#test-event", "transaction.sale.success").await;
-    app.wait_value("#test-payload", |t| t.contains("1nftvzx7xtcggm3"))
-        .await;
-    app.click("#test-send").await;
-    assert_eq!(
-        app.wait_text("#test-status", |t| !t.is_empty()).await,
-        "200"
-    );
+    send_sale_test(&app).await;
     assert!(app.text("#test-response-body").await.contains("received"));
     let got = receiver.wait_for(1).await;
     assert!(got[0].starts_with("POST /hooks HTTP/1.1"), "{}", got[0]);
@@ -49,15 +41,7 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     // The Edit modal offers the same test send for the saved hook.
     app.click(".hook-row .hook-open").await;
     app.click("#hook-send-test").await;
-    app.wait_for("#test-modal").await;
-    app.select("#test-event", "transaction.sale.success").await;
-    app.wait_value("#test-payload", |t| t.contains("1nftvzx7xtcggm3"))
-        .await;
-    app.click("#test-send").await;
-    assert_eq!(
-        app.wait_text("#test-status", |t| !t.is_empty()).await,
-        "200"
-    );
+    send_sale_test(&app).await;
     receiver.wait_for(2).await;
     app.click("#test-close").await;
 
@@ -114,4 +98,17 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.wait_text("#attempts", |t| t.contains("resend")).await;
     app.screenshot("delivery-log.png").await;
     app.close().await;
+}
+
+/// In the open Send test modal: picks the sale event, sends it and expects the receiver's 200 shown.
+async fn send_sale_test(app: &App) {
+    app.wait_for("#test-modal").await;
+    app.select("#test-event", "transaction.sale.success").await;
+    app.wait_value("#test-payload", |t| t.contains("1nftvzx7xtcggm3"))
+        .await;
+    app.click("#test-send").await;
+    assert_eq!(
+        app.wait_text("#test-status", |t| !t.is_empty()).await,
+        "200"
+    );
 }
