@@ -13,7 +13,7 @@ use hookdesk_core::delivery::http::{
 };
 use hookdesk_core::delivery::render::{new_event_id, render_body, RenderInput};
 use hookdesk_core::delivery::response::interpret;
-use hookdesk_core::delivery::sign::generate_whsec;
+use hookdesk_core::domain::generate_whsec;
 use hookdesk_core::domain::{HeaderName, HookAuth, HookSignature, KeySource, Secret};
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -111,7 +111,7 @@ async fn hub_check_goes_out_with_the_page_header() {
         name: HeaderName::parse("auth.name", "X-Partner-Key").unwrap(),
         value: Secret::new("partner-canary-31337"),
     };
-    let headers = request_headers(&auth, &HookSignature::None, &id, TS, &body).unwrap();
+    let headers = request_headers(&auth, &HookSignature::None, None, &id, TS, &body).unwrap();
     let out = send(&rx.url("/hub/open?site=12"), &headers, &body).await;
 
     assert_eq!(out.status, Some(204));
@@ -155,7 +155,7 @@ async fn order_injection_sends_bearer_and_reads_the_answer() {
     let auth = HookAuth::Bearer {
         token: Secret::new("shared-bearer-canary-8080"),
     };
-    let headers = request_headers(&auth, &HookSignature::None, &id, TS, &body).unwrap();
+    let headers = request_headers(&auth, &HookSignature::None, None, &id, TS, &body).unwrap();
     let out = send(&rx.url("/pos"), &headers, &body).await;
 
     let c = rx.only();
@@ -207,7 +207,7 @@ async fn order_status_with_standard_webhooks_verifies_independently() {
     let sig = HookSignature::Standard {
         secret: secret.clone(),
     };
-    let headers = request_headers(&auth, &sig, &id, TS, &body).unwrap();
+    let headers = request_headers(&auth, &sig, None, &id, TS, &body).unwrap();
     let out = send(&rx.url("/riders"), &headers, &body).await;
     assert!(out.is_success(), "{out:?}");
 
@@ -259,7 +259,7 @@ async fn merchant_event_matches_the_seed_and_its_x_signature() {
         key_source: KeySource::SignatureKey,
         key: Secret::new("test_signature_key"),
     };
-    let headers = request_headers(&auth, &sig, id, TS, &body).unwrap();
+    let headers = request_headers(&auth, &sig, None, id, TS, &body).unwrap();
     let out = send(&rx.url("/merchant"), &headers, &body).await;
     assert!(out.is_success(), "{out:?}");
 
@@ -299,6 +299,7 @@ async fn redirects_are_failures_and_not_followed() {
     let headers = request_headers(
         &HookAuth::None,
         &HookSignature::None,
+        None,
         &new_event_id(),
         TS,
         b"{}",
@@ -321,6 +322,7 @@ async fn large_responses_are_cut_at_64_kib() {
     let headers = request_headers(
         &HookAuth::None,
         &HookSignature::None,
+        None,
         &new_event_id(),
         TS,
         b"{}",
@@ -339,6 +341,7 @@ async fn a_slow_receiver_times_out() {
     let headers = request_headers(
         &HookAuth::None,
         &HookSignature::None,
+        None,
         &new_event_id(),
         TS,
         b"{}",
@@ -370,6 +373,7 @@ async fn retry_after_and_error_statuses_are_reported() {
     let headers = request_headers(
         &HookAuth::None,
         &HookSignature::None,
+        None,
         &new_event_id(),
         TS,
         b"{}",
@@ -397,7 +401,15 @@ async fn a_closed_port_is_a_connect_error_without_secrets_in_the_message() {
     let auth = HookAuth::Bearer {
         token: Secret::new("never-in-messages-4242"),
     };
-    let headers = request_headers(&auth, &HookSignature::None, &new_event_id(), TS, b"{}").unwrap();
+    let headers = request_headers(
+        &auth,
+        &HookSignature::None,
+        None,
+        &new_event_id(),
+        TS,
+        b"{}",
+    )
+    .unwrap();
     let url = format!("http://127.0.0.1:{port}/x?token=query-canary");
     let out = send(&url, &headers, b"{}").await;
     let err = out.error.unwrap();

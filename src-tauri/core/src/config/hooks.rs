@@ -4,11 +4,13 @@ use rand::RngCore;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::views::HookView;
+use super::views::{HookView, RevealedSecret};
 use super::{audit, require_private_network, FreshCode};
 use crate::auth::{Actor, Permission};
 use crate::catalog::{AppType, EventType};
-use crate::domain::{HookAuth, HookInput, HookSignature, HookSpec, RetryPreset, Secret, StoreId};
+use crate::domain::{
+    HookAuth, HookInput, HookSignature, HookSpec, PreviousSecret, RetryPreset, Secret, StoreId,
+};
 use crate::store::hooks::{self as rows, HookRecord};
 use crate::{store, Ctx, Error, Result};
 
@@ -53,16 +55,17 @@ pub fn list(ctx: &Ctx, actor: &Actor, filter: &HookFilter) -> Result<Vec<HookVie
                     || r.spec.url.display().to_lowercase().contains(q)
             })
         })
-        .map(HookView::from)
+        .map(|r| HookView::at(r, ctx.now_ms()))
         .collect())
 }
 
 pub fn get(ctx: &Ctx, actor: &Actor, id: &str) -> Result<HookView> {
     actor.require(Permission::ReadHooks)?;
-    Ok(HookView::from(&load(ctx, id)?))
+    Ok(HookView::at(&load(ctx, id)?, ctx.now_ms()))
 }
 
-/// Creates a hook. `fresh` is needed only when the input allows private-network targets.
+/// Creates a hook. `fresh` is needed only when the input allows private-network targets. A signing
+/// secret Hookdesk generated comes back in `new_secret`, this once.
 pub fn create(
     ctx: &Ctx,
     actor: &Actor,
@@ -82,6 +85,7 @@ pub fn create(
         enabled: true,
         failing_since_ms: None,
         disabled_reason: None,
+        previous_secret: None,
         created_at_ms: now,
         updated_at_ms: now,
     };
@@ -90,11 +94,13 @@ pub fn create(
     rows::insert(&tx, &ctx.key, &rec)?;
     audit(&tx, ctx, actor, "hook.create", &rec.id, &summary(&rec.spec))?;
     tx.commit()?;
-    Ok(HookView::from(&rec))
+    Ok(saved_view(&rec, input.signature.generates_secret(), now))
 }
 
 /// Edits a hook. Authentication and signature hold secrets nobody can read back, so they are replaced
 /// only with `reset_auth` (the modal's Reset Webhook Authentication); otherwise the input's are ignored.
+/// A reset that leaves the signing secret empty generates one, returned in `new_secret` this once; a reset
+/// also ends any rollover window, since the old secret was replaced outright.
 /// A URL equal to the masked one `get` shows keeps the stored URL, secret query included.
 pub fn update(
     ctx: &Ctx,
@@ -126,9 +132,15 @@ pub fn update(
     if spec.allow_private_network && !current.spec.allow_private_network {
         require_private_network(ctx, actor, fresh)?;
     }
+    let now = ctx.now_ms();
     let rec = HookRecord {
         spec,
-        updated_at_ms: ctx.now_ms(),
+        updated_at_ms: now,
+        previous_secret: if reset_auth {
+            None
+        } else {
+            current.previous_secret.clone()
+        },
         ..current
     };
     let mut conn = ctx.db.conn();
@@ -138,7 +150,11 @@ pub fn update(
     detail["resetAuth"] = json!(reset_auth);
     audit(&tx, ctx, actor, "hook.update", id, &detail)?;
     tx.commit()?;
-    Ok(HookView::from(&rec))
+    Ok(saved_view(
+        &rec,
+        reset_auth && input.signature.generates_secret(),
+        now,
+    ))
 }
 
 pub fn delete(ctx: &Ctx, actor: &Actor, id: &str) -> Result<()> {
@@ -170,7 +186,7 @@ pub fn set_enabled(ctx: &Ctx, actor: &Actor, id: &str, enabled: bool) -> Result<
         audit(&tx, ctx, actor, action, id, &json!({}))?;
         tx.commit()?;
     }
-    Ok(HookView::from(&load(ctx, id)?))
+    Ok(HookView::at(&load(ctx, id)?, ctx.now_ms()))
 }
 
 /// Everything the engine needs to send to a hook, secrets decrypted. Never serialised.
@@ -183,6 +199,8 @@ pub struct DeliveryHook {
     pub masked_url: String,
     pub auth: HookAuth,
     pub signature: HookSignature,
+    /// Signs beside `signature` while [`PreviousSecret::active_at`] the attempt's time.
+    pub previous_secret: Option<PreviousSecret>,
     pub retry_preset: RetryPreset,
     pub timeout_ms: u64,
     pub ordered: bool,
@@ -203,6 +221,7 @@ impl From<HookRecord> for DeliveryHook {
             label: s.label.as_str().to_string(),
             auth: s.auth,
             signature: s.signature,
+            previous_secret: r.previous_secret,
             retry_preset: s.retry_preset,
             timeout_ms: u64::from(s.timeout_ms.get()),
             ordered: s.ordered,
@@ -259,7 +278,21 @@ pub fn matching_hooks(ctx: &Ctx, event: EventType, store_id: &str) -> Result<Vec
     Ok(out)
 }
 
-fn load(ctx: &Ctx, id: &str) -> Result<HookRecord> {
+/// The answer to a save: the hook as stored, plus its signing secret when Hookdesk just made it up.
+pub(super) fn saved_view(rec: &HookRecord, generated: bool, now_ms: i64) -> HookView {
+    let mut v = HookView::at(rec, now_ms);
+    if generated {
+        v.new_secret = rec
+            .spec
+            .signature
+            .secret()
+            .cloned()
+            .map(RevealedSecret::new);
+    }
+    v
+}
+
+pub(super) fn load(ctx: &Ctx, id: &str) -> Result<HookRecord> {
     rows::get(&ctx.db.conn(), &ctx.key, id)?.ok_or_else(|| Error::NotFound(format!("hook {id}")))
 }
 

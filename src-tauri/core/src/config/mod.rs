@@ -5,6 +5,7 @@
 pub mod hook_cache;
 pub mod hooks;
 pub mod order_webhooks;
+pub mod secrets;
 pub mod stores;
 pub mod transfer;
 pub mod views;

@@ -320,6 +320,7 @@ fn import_hook(h: &HookExport, exists: &dyn Fn(&StoreId) -> bool, now: i64) -> R
         enabled: h.enabled && reason.is_none(),
         failing_since_ms: None,
         disabled_reason: reason,
+        previous_secret: None,
         created_at_ms: now,
         updated_at_ms: now,
     })

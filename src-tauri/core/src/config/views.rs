@@ -1,14 +1,44 @@
-//! What the UI and CLI see. Secrets appear only masked (`••••1234`); nothing here can reveal one.
+//! What the UI and CLI see. Secrets appear only masked (`••••1234`); the one exception is
+//! [`RevealedSecret`], which only the calls that generate, reveal or roll a signing secret return.
 
 use serde::Serialize;
 
 use crate::catalog::{AppType, EventType};
 use crate::clock::rfc3339;
+use crate::domain::Secret;
 use crate::domain::{
     HookAuth, HookSignature, KeySource, OrderWebhookSettings, RetryPreset, StoreId, StoreScope,
     UrlToggle,
 };
 use crate::store::hooks::HookRecord;
+
+/// A signing secret in plain text, for the one answer that must carry it: the call that generated it, a
+/// reveal with a fresh two-factor code, or a roll (docs/wire-formats.md, "Signing secrets"). `Debug`
+/// stays masked, so it cannot reach a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RevealedSecret(Secret);
+
+impl RevealedSecret {
+    pub(crate) fn new(secret: Secret) -> Self {
+        RevealedSecret(secret)
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl std::fmt::Debug for RevealedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RevealedSecret(***)")
+    }
+}
+
+impl serde::Serialize for RevealedSecret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.expose())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -89,8 +119,26 @@ pub struct HookView {
     pub enabled: bool,
     pub failing_since: Option<String>,
     pub disabled_reason: Option<String>,
+    /// While a rolled Standard Webhooks secret still signs beside the new one: until when.
+    pub previous_secret_until: Option<String>,
+    /// Set only in the answer to the call that generated or rolled the signing secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_secret: Option<RevealedSecret>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+impl HookView {
+    /// The view at `now_ms`: a previous secret whose window has ended is no longer mentioned.
+    pub fn at(r: &HookRecord, now_ms: i64) -> HookView {
+        let mut v = HookView::from(r);
+        v.previous_secret_until = r
+            .previous_secret
+            .as_ref()
+            .filter(|p| p.active_at(now_ms))
+            .map(|p| rfc3339(p.until_ms));
+        v
+    }
 }
 
 impl From<&HookRecord> for HookView {
@@ -116,6 +164,8 @@ impl From<&HookRecord> for HookView {
             enabled: r.enabled,
             failing_since: r.failing_since_ms.map(rfc3339),
             disabled_reason: r.disabled_reason.clone(),
+            previous_secret_until: None,
+            new_secret: None,
             created_at: rfc3339(r.created_at_ms),
             updated_at: rfc3339(r.updated_at_ms),
         }

@@ -3,8 +3,8 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 
-use super::sign::{standard_signature, x_signature};
-use crate::domain::{check_header_value, mask, HookAuth, HookSignature};
+use super::sign::{standard_signature_header, x_signature};
+use crate::domain::{check_header_value, mask, HookAuth, HookSignature, Secret};
 use crate::Result;
 
 /// Request headers in sending order. `sent` carries credentials in clear and must never be logged;
@@ -37,9 +37,11 @@ impl RequestHeaders {
 
 /// Builds every header of an attempt (DESIGN §3): content type, user agent, the hook's authentication and
 /// its signature over exactly `body`. `ts_secs` is this attempt's time; `event_id` is stable across retries.
+/// `previous` is a Standard Webhooks secret still in its rollover window: it signs beside the current one.
 pub fn request_headers(
     auth: &HookAuth,
     signature: &HookSignature,
+    previous: Option<&Secret>,
     event_id: &str,
     ts_secs: i64,
     body: &[u8],
@@ -89,9 +91,11 @@ pub fn request_headers(
         HookSignature::Standard { secret } => {
             h.public("webhook-id", event_id.to_string());
             h.public("webhook-timestamp", ts_secs.to_string());
+            let mut secrets = vec![secret.expose()];
+            secrets.extend(previous.map(Secret::expose));
             h.public(
                 "webhook-signature",
-                standard_signature(secret.expose(), event_id, ts_secs, body)?,
+                standard_signature_header(&secrets, event_id, ts_secs, body)?,
             );
         }
     }
@@ -101,7 +105,7 @@ pub fn request_headers(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{HeaderName, KeySource, Secret};
+    use crate::domain::{HeaderName, KeySource};
 
     const ID: &str = "c088bc2884a2c3b4043991b04d96ceda7c65043778233dedb26bfd5853705dfd";
 
@@ -113,7 +117,7 @@ mod tests {
 
     #[test]
     fn every_request_has_content_type_and_user_agent() {
-        let h = request_headers(&HookAuth::None, &HookSignature::None, ID, 1, b"{}").unwrap();
+        let h = request_headers(&HookAuth::None, &HookSignature::None, None, ID, 1, b"{}").unwrap();
         assert_eq!(
             h.sent,
             vec![
@@ -133,14 +137,14 @@ mod tests {
             name: HeaderName::parse("n", "X-Api-Key").unwrap(),
             value: Secret::new("hub_key_canary_9876"),
         };
-        let h = request_headers(&header, &HookSignature::None, ID, 1, b"{}").unwrap();
+        let h = request_headers(&header, &HookSignature::None, None, ID, 1, b"{}").unwrap();
         assert_eq!(get(&h.sent, "X-Api-Key"), Some("hub_key_canary_9876"));
         assert_eq!(get(&h.masked, "X-Api-Key"), Some("••••9876"));
 
         let bearer = HookAuth::Bearer {
             token: Secret::new("bearer_canary_token_5555"),
         };
-        let h = request_headers(&bearer, &HookSignature::None, ID, 1, b"{}").unwrap();
+        let h = request_headers(&bearer, &HookSignature::None, None, ID, 1, b"{}").unwrap();
         assert_eq!(
             get(&h.sent, "Authorization"),
             Some("Bearer bearer_canary_token_5555")
@@ -150,7 +154,7 @@ mod tests {
         let verbatim = HookAuth::Authorization {
             value: Secret::new("Token abc-canary-4444"),
         };
-        let h = request_headers(&verbatim, &HookSignature::None, ID, 1, b"{}").unwrap();
+        let h = request_headers(&verbatim, &HookSignature::None, None, ID, 1, b"{}").unwrap();
         assert_eq!(get(&h.sent, "Authorization"), Some("Token abc-canary-4444"));
         assert_eq!(get(&h.masked, "Authorization"), Some("••••4444"));
 
@@ -158,7 +162,7 @@ mod tests {
             username: "merchant".into(),
             password: Secret::new("pw-canary-1234567"),
         };
-        let h = request_headers(&basic, &HookSignature::None, ID, 1, b"{}").unwrap();
+        let h = request_headers(&basic, &HookSignature::None, None, ID, 1, b"{}").unwrap();
         let expected = format!("Basic {}", B64.encode("merchant:pw-canary-1234567"));
         assert_eq!(get(&h.sent, "Authorization"), Some(expected.as_str()));
         assert_eq!(
@@ -178,7 +182,7 @@ mod tests {
             key_source: KeySource::SignatureKey,
             key: Secret::new("k1"),
         };
-        let h = request_headers(&HookAuth::None, &sig, ID, 1, b"{\"a\":1}").unwrap();
+        let h = request_headers(&HookAuth::None, &sig, None, ID, 1, b"{\"a\":1}").unwrap();
         assert_eq!(
             get(&h.sent, "X-Signature"),
             Some(x_signature(b"k1", b"{\"a\":1}").as_str())
@@ -189,6 +193,7 @@ mod tests {
         let h = request_headers(
             &HookAuth::None,
             &std_sig,
+            None,
             "msg_p5jXN8AQM9LWM0D4loKWxJek",
             1614265330,
             br#"{"test": 2432232314}"#,
@@ -212,7 +217,7 @@ mod tests {
         let bad = HookAuth::Bearer {
             token: Secret::new("abc\r\nX-Evil: 1"),
         };
-        let e = request_headers(&bad, &HookSignature::None, ID, 1, b"{}").unwrap_err();
+        let e = request_headers(&bad, &HookSignature::None, None, ID, 1, b"{}").unwrap_err();
         assert_eq!(e.field(), Some("auth.token"));
         assert!(!e.to_string().contains("Evil"));
     }

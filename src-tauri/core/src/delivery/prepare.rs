@@ -42,7 +42,19 @@ pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
             if !h.enabled && c.trigger != "test" {
                 return Err(Error::Delivery("the hook is disabled".into()));
             }
-            let headers = request_headers(&h.auth, &h.signature, &c.event_id, now_secs, &body)?;
+            let previous = h
+                .previous_secret
+                .as_ref()
+                .filter(|p| p.active_at(now_secs.saturating_mul(1000)))
+                .map(|p| &p.secret);
+            let headers = request_headers(
+                &h.auth,
+                &h.signature,
+                previous,
+                &c.event_id,
+                now_secs,
+                &body,
+            )?;
             Ok(Prepared {
                 url: h.url.expose().to_string(),
                 masked_url: h.masked_url.clone(),
@@ -65,8 +77,14 @@ pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
                 Some((name, value)) => HookAuth::Header { name, value },
                 None => HookAuth::None,
             };
-            let headers =
-                request_headers(&auth, &HookSignature::None, &c.event_id, now_secs, &body)?;
+            let headers = request_headers(
+                &auth,
+                &HookSignature::None,
+                None,
+                &c.event_id,
+                now_secs,
+                &body,
+            )?;
             Ok(Prepared {
                 url: d.url.expose().to_string(),
                 masked_url: d.masked_url,

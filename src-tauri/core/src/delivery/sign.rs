@@ -3,10 +3,8 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use sha2::Sha256;
 
-use crate::domain::Secret;
 use crate::{Error, Result};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -27,13 +25,19 @@ pub fn standard_signature(whsec: &str, msg_id: &str, ts: i64, body: &[u8]) -> Re
     Ok(format!("v1,{}", B64.encode(mac)))
 }
 
-/// A new Standard Webhooks secret: `whsec_` + base64 of 32 random bytes.
-pub fn generate_whsec() -> Secret {
-    let mut key = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut key);
-    let secret = Secret::new(format!("{WHSEC_PREFIX}{}", B64.encode(key)));
-    zeroize::Zeroize::zeroize(&mut key);
-    secret
+/// The `webhook-signature` header for every secret that signs this request, current first, each
+/// `v1,<sig>` and separated by a space, as the Standard Webhooks specification allows during a rollover.
+pub fn standard_signature_header(
+    secrets: &[&str],
+    msg_id: &str,
+    ts: i64,
+    body: &[u8],
+) -> Result<String> {
+    let sigs = secrets
+        .iter()
+        .map(|s| standard_signature(s, msg_id, ts, body))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(sigs.join(" "))
 }
 
 fn decode_whsec(whsec: &str) -> Result<Vec<u8>> {
@@ -60,6 +64,7 @@ fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::generate_whsec;
 
     /// The seed 003 example as compact JSON, keys in the seed's order.
     pub(crate) const SEED_003_COMPACT: &str = concat!(
@@ -118,15 +123,32 @@ mod tests {
     }
 
     #[test]
+    fn a_rollover_header_carries_each_signature_current_first() {
+        let (id, ts, body) = (
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            br#"{"test": 2432232314}"#,
+        );
+        let old = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let new = generate_whsec();
+        let header = standard_signature_header(&[new.expose(), old], id, ts, body).unwrap();
+        let parts: Vec<&str> = header.split(' ').collect();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            parts[0],
+            standard_signature(new.expose(), id, ts, body).unwrap()
+        );
+        assert_eq!(parts[1], "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        assert_eq!(
+            standard_signature_header(&[old], id, ts, body).unwrap(),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+    }
+
+    #[test]
     fn bad_secrets_are_field_errors() {
         let e = standard_signature("whsec_!!!not base64", "id", 1, b"{}").unwrap_err();
         assert_eq!(e.field(), Some("signature.secret"));
         assert!(standard_signature("whsec_", "id", 1, b"{}").is_err());
-    }
-
-    #[test]
-    fn generated_secrets_differ() {
-        assert_ne!(generate_whsec().expose(), generate_whsec().expose());
-        assert!(generate_whsec().expose().starts_with("whsec_"));
     }
 }

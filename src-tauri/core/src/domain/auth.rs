@@ -5,8 +5,7 @@ use super::header::check_header_value;
 use super::{HeaderName, HeaderValue, Secret};
 use crate::{Error, Result};
 
-/// Standard Webhooks secrets come from the signer, which is also what reads them.
-pub use crate::delivery::sign::generate_whsec;
+use super::generated::{generate_signature_key, generate_whsec};
 
 /// How a hook authenticates itself to its receiver (DESIGN §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +72,30 @@ impl HookSignature {
             HookSignature::XSignature { .. } => "x-signature",
             HookSignature::Standard { .. } => "standard",
         }
+    }
+
+    /// The key the receiver verifies with, if the hook signs at all.
+    pub fn secret(&self) -> Option<&Secret> {
+        match self {
+            HookSignature::None => None,
+            HookSignature::XSignature { key, .. } => Some(key),
+            HookSignature::Standard { secret } => Some(secret),
+        }
+    }
+}
+
+/// A Standard Webhooks secret being replaced: requests are signed with it too, beside the current one,
+/// until `until_ms`, so a receiver can switch at its own pace (docs/wire-formats.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreviousSecret {
+    pub secret: Secret,
+    pub until_ms: i64,
+}
+
+impl PreviousSecret {
+    /// The previous secret still signs at `now_ms`.
+    pub fn active_at(&self, now_ms: i64) -> bool {
+        now_ms < self.until_ms
     }
 }
 
@@ -161,7 +184,8 @@ fn required_header_value(field: &str, v: &Secret) -> Result<Secret> {
     Ok(HeaderValue::parse(field, v.expose())?.into_secret())
 }
 
-/// A signature setting as typed by a user; a missing Standard Webhooks secret is generated.
+/// A signature setting as typed by a user. A missing Standard Webhooks secret, or a missing merchant
+/// signature key, is generated; the merchant's source key is theirs and cannot be.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum SignatureInput {
@@ -181,9 +205,19 @@ impl SignatureInput {
     pub fn validate(&self) -> Result<HookSignature> {
         Ok(match self {
             SignatureInput::None => HookSignature::None,
+            SignatureInput::XSignature {
+                key_source: KeySource::SignatureKey,
+                key,
+            } if key.expose().is_empty() => HookSignature::XSignature {
+                key_source: KeySource::SignatureKey,
+                key: generate_signature_key(),
+            },
             SignatureInput::XSignature { key_source, key } => {
                 if key.expose().is_empty() {
-                    return Err(Error::invalid("signature.key", "a signing key is required"));
+                    return Err(Error::invalid(
+                        "signature.key",
+                        "enter the merchant's source key",
+                    ));
                 }
                 if key.expose().len() > 4096 || key.expose().chars().any(char::is_control) {
                     return Err(Error::invalid(
@@ -204,6 +238,17 @@ impl SignatureInput {
                 secret: generate_whsec(),
             },
         })
+    }
+
+    /// Validating this input makes up a secret, which its creator must be shown once.
+    pub fn generates_secret(&self) -> bool {
+        match self {
+            SignatureInput::None => false,
+            SignatureInput::XSignature { key_source, key } => {
+                *key_source == KeySource::SignatureKey && key.expose().is_empty()
+            }
+            SignatureInput::Standard { secret } => secret.as_ref().is_none_or(Secret::is_empty),
+        }
     }
 }
 
@@ -287,10 +332,25 @@ mod tests {
                 Some("signature.secret")
             );
         }
+        assert!(s.generates_secret());
+        let x: SignatureInput =
+            serde_json::from_str(r#"{"kind":"x-signature","keySource":"source_key","key":""}"#)
+                .unwrap();
+        assert!(!x.generates_secret());
+        assert_eq!(x.validate().unwrap_err().field(), Some("signature.key"));
         let x: SignatureInput =
             serde_json::from_str(r#"{"kind":"x-signature","keySource":"signature_key","key":""}"#)
                 .unwrap();
-        assert_eq!(x.validate().unwrap_err().field(), Some("signature.key"));
+        assert!(x.generates_secret());
+        let HookSignature::XSignature { key, .. } = x.validate().unwrap() else {
+            panic!("x-signature expected")
+        };
+        assert_eq!(key.expose().len(), 64);
+        let typed: SignatureInput = serde_json::from_str(
+            r#"{"kind":"standard","secret":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}"#,
+        )
+        .unwrap();
+        assert!(!typed.generates_secret());
     }
 
     proptest! {

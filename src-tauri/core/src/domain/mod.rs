@@ -1,6 +1,7 @@
 //! Validated domain types: a value of these types is valid by construction.
 
 mod auth;
+mod generated;
 mod header;
 mod hook;
 mod label;
@@ -10,8 +11,9 @@ mod store;
 mod url;
 
 pub use auth::{
-    check_whsec, generate_whsec, AuthInput, HookAuth, HookSignature, KeySource, SignatureInput,
+    check_whsec, AuthInput, HookAuth, HookSignature, KeySource, PreviousSecret, SignatureInput,
 };
+pub use generated::{generate_signature_key, generate_whsec};
 pub use header::{check_header_value, HeaderName, HeaderValue};
 pub use hook::{HookInput, HookSpec, RetryPreset, StoreScope, TimeoutMs};
 pub use label::Label;

@@ -6,8 +6,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use crate::catalog::{AppType, EventType};
 use crate::crypto::{open, seal, DataKey};
 use crate::domain::{
-    HeaderName, HookAuth, HookSignature, HookSpec, KeySource, Label, RetryPreset, Secret, StoreId,
-    StoreScope, TimeoutMs, WebhookUrl,
+    HeaderName, HookAuth, HookSignature, HookSpec, KeySource, Label, PreviousSecret, RetryPreset,
+    Secret, StoreId, StoreScope, TimeoutMs, WebhookUrl,
 };
 use crate::{Error, Result};
 
@@ -21,6 +21,9 @@ pub struct HookRecord {
     pub enabled: bool,
     pub failing_since_ms: Option<i64>,
     pub disabled_reason: Option<String>,
+    /// A Standard Webhooks secret in its rollover window (kept after the window ends until the next roll;
+    /// readers check [`PreviousSecret::active_at`]).
+    pub previous_secret: Option<PreviousSecret>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -55,7 +58,8 @@ pub fn update(conn: &Connection, key: &DataKey, rec: &HookRecord) -> Result<()> 
         "UPDATE hooks SET label = ?2, url_base = ?3, url_query = ?4, all_stores = ?5, app_type = ?6,
              auth_kind = ?7, auth_name = ?8, auth_secret = ?9, signature_kind = ?10, signature_key_source = ?11,
              signature_secret = ?12, retry_preset = ?13, ordered = ?14, allow_private_network = ?15,
-             timeout_ms = ?16, enabled = ?17, failing_since_ms = ?18, disabled_reason = ?19, updated_at = ?20
+             timeout_ms = ?16, enabled = ?17, failing_since_ms = ?18, disabled_reason = ?19, updated_at = ?20,
+             signature_previous = ?21, signature_previous_until = ?22
          WHERE id = ?1",
         params![
             id,
@@ -78,6 +82,14 @@ pub fn update(conn: &Connection, key: &DataKey, rec: &HookRecord) -> Result<()> 
             rec.failing_since_ms,
             rec.disabled_reason,
             rec.updated_at_ms,
+            seal_opt(
+                key,
+                TABLE,
+                "signature_previous",
+                id,
+                rec.previous_secret.as_ref().map(|p| &p.secret)
+            ),
+            rec.previous_secret.as_ref().map(|p| p.until_ms),
         ],
     )?;
     if changed == 0 {
@@ -125,7 +137,8 @@ pub fn set_enabled(conn: &Connection, id: &str, enabled: bool, now_ms: i64) -> R
 
 const COLUMNS: &str = "id, label, url_base, url_query, all_stores, app_type, auth_kind, auth_name, auth_secret,
     signature_kind, signature_key_source, signature_secret, retry_preset, ordered, allow_private_network,
-    timeout_ms, enabled, failing_since_ms, disabled_reason, created_at, updated_at";
+    timeout_ms, enabled, failing_since_ms, disabled_reason, created_at, updated_at, signature_previous,
+    signature_previous_until";
 
 pub fn get(conn: &Connection, key: &DataKey, id: &str) -> Result<Option<HookRecord>> {
     let raw = conn
@@ -208,6 +221,8 @@ struct RawHook {
     disabled_reason: Option<String>,
     created_at: i64,
     updated_at: i64,
+    signature_previous: Option<Vec<u8>>,
+    signature_previous_until: Option<i64>,
 }
 
 impl RawHook {
@@ -234,6 +249,8 @@ impl RawHook {
             disabled_reason: r.get(18)?,
             created_at: r.get(19)?,
             updated_at: r.get(20)?,
+            signature_previous: r.get(21)?,
+            signature_previous_until: r.get(22)?,
         })
     }
 
@@ -243,6 +260,22 @@ impl RawHook {
         let query = open_opt(key, TABLE, "url_query", id, self.url_query)?;
         let auth_secret = open_opt(key, TABLE, "auth_secret", id, self.auth_secret)?;
         let sig_secret = open_opt(key, TABLE, "signature_secret", id, self.signature_secret)?;
+        let previous = open_opt(
+            key,
+            TABLE,
+            "signature_previous",
+            id,
+            self.signature_previous,
+        )?;
+        let previous_secret = match (previous, self.signature_previous_until) {
+            (Some(secret), Some(until_ms)) => Some(PreviousSecret { secret, until_ms }),
+            (None, None) => None,
+            _ => {
+                return Err(Error::Crypto(format!(
+                    "hook {id}: signature_previous is damaged"
+                )))
+            }
+        };
         let damaged = |col: &str| Error::Crypto(format!("hook {id}: {col} is missing or damaged"));
         let need = |s: Option<Secret>| s.ok_or_else(|| damaged("auth_secret"));
         let name = || self.auth_name.clone().ok_or_else(|| damaged("auth_name"));
@@ -328,6 +361,7 @@ impl RawHook {
             enabled: self.enabled,
             failing_since_ms: self.failing_since_ms,
             disabled_reason: self.disabled_reason,
+            previous_secret,
             created_at_ms: self.created_at,
             updated_at_ms: self.updated_at,
         })

@@ -16,6 +16,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "delivery",
         include_str!("../../migrations/0004_delivery.sql"),
     ),
+    (
+        5,
+        "secret_rollover",
+        include_str!("../../migrations/0005_secret_rollover.sql"),
+    ),
 ];
 
 pub fn known_schema_version() -> i64 {

@@ -88,6 +88,35 @@ pub enum HookCmd {
     Disable {
         id: String,
     },
+    /// Print the hook's signing secret once (admin or manager; needs a fresh two-factor code).
+    RevealSecret {
+        /// The hook's id (hk_…).
+        id: String,
+        /// A current two-factor code from your authenticator app.
+        #[arg(long)]
+        code: Option<String>,
+    },
+    /// Replace the signing secret and print the new one once as "newSecret". A new secret is generated
+    /// unless HOOKDESK_SIGNING_KEY holds one.
+    RollSecret {
+        /// The hook's id (hk_…).
+        id: String,
+        /// A current two-factor code from your authenticator app.
+        #[arg(long)]
+        code: Option<String>,
+        /// Hours the old Standard Webhooks secret keeps signing beside the new one: 0-168, default 24;
+        /// 0 switches at once. X-Signature always switches at once.
+        #[arg(long, value_name = "N")]
+        overlap_hours: Option<u32>,
+    },
+    /// Replace the authentication value (from HOOKDESK_AUTH_VALUE) at once; there is no overlap.
+    ReplaceAuth {
+        /// The hook's id (hk_…).
+        id: String,
+        /// A current two-factor code from your authenticator app.
+        #[arg(long)]
+        code: Option<String>,
+    },
 }
 
 #[derive(Args, Default)]
@@ -336,6 +365,40 @@ fn hook(ctx: &Ctx, cmd: &HookCmd) -> Result<serde_json::Value> {
         }
         HookCmd::Enable { id } => to_json(&config::hooks::set_enabled(ctx, &edit()?, id, true)?),
         HookCmd::Disable { id } => to_json(&config::hooks::set_enabled(ctx, &edit()?, id, false)?),
+        // Signed in is enough to get this far: the core checks the role itself, so refusals are audited.
+        HookCmd::RevealSecret { id, code } => {
+            let secret = config::secrets::reveal(ctx, &read()?, id, code.as_deref())?;
+            to_json(&json!({ "secret": secret }))
+        }
+        HookCmd::RollSecret {
+            id,
+            code,
+            overlap_hours,
+        } => {
+            let roll = config::secrets::Roll {
+                secret: env_secret(SIGNING_KEY_ENV),
+                overlap_hours: *overlap_hours,
+            };
+            to_json(&config::secrets::roll(
+                ctx,
+                &read()?,
+                id,
+                code.as_deref(),
+                roll,
+            )?)
+        }
+        HookCmd::ReplaceAuth { id, code } => {
+            let value = env_secret(AUTH_VALUE_ENV).ok_or_else(|| {
+                Error::invalid("value", format!("put the new value in {AUTH_VALUE_ENV}"))
+            })?;
+            to_json(&config::secrets::replace_auth(
+                ctx,
+                &read()?,
+                id,
+                code.as_deref(),
+                value,
+            )?)
+        }
     }
 }
 
