@@ -28,7 +28,12 @@ fn unlocked(dir: &TestDir) -> (Ctx, String) {
     (ctx, token)
 }
 
-fn run(dir: &Path, session: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn run(
+    dir: &Path,
+    session: Option<&str>,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookdesk"));
     cmd.arg("--data-dir").arg(dir).arg("--json").args(args);
     for v in [
@@ -46,7 +51,7 @@ fn run(dir: &Path, session: Option<&str>, args: &[&str], env: &[(&str, &str)]) -
     cmd.output().unwrap()
 }
 
-fn ok(o: Output) -> Value {
+pub(crate) fn ok(o: Output) -> Value {
     let out = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(
         o.status.success(),
@@ -57,7 +62,7 @@ fn ok(o: Output) -> Value {
     serde_json::from_str(&out).unwrap()
 }
 
-fn err(o: Output) -> Value {
+pub(crate) fn err(o: Output) -> Value {
     assert!(!o.status.success());
     serde_json::from_slice(&o.stderr).unwrap()
 }

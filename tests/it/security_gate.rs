@@ -23,14 +23,14 @@ fn design_allows(p: Permission) -> [bool; 3] {
     use Permission::*;
     match p {
         ReadHooks | SendTest | ReadLogs | Resend => [true, true, true],
-        EditHooks | EmitEvents | AllowPrivateNetwork => [true, true, false],
+        EditHooks | EmitEvents | AllowPrivateNetwork | RevealSecrets => [true, true, false],
         ManageUsers | ReadAudit | ManageSettings => [true, false, false],
     }
 }
 
 const ADMIN_ONLY: [bool; 3] = [true, false, false];
 
-const PERMISSIONS: [Permission; 10] = [
+const PERMISSIONS: [Permission; 11] = [
     Permission::ReadHooks,
     Permission::EditHooks,
     Permission::SendTest,
@@ -38,6 +38,7 @@ const PERMISSIONS: [Permission; 10] = [
     Permission::Resend,
     Permission::EmitEvents,
     Permission::AllowPrivateNetwork,
+    Permission::RevealSecrets,
     Permission::ManageUsers,
     Permission::ReadAudit,
     Permission::ManageSettings,

@@ -72,7 +72,13 @@ fn assert_common(c: &Captured, body: &[u8]) {
 
 /// Standard Webhooks verification written from the spec in Python's standard library, so our signer is not
 /// checked against itself.
-fn python_verifies(secret: &str, msg_id: &str, ts: &str, body: &[u8], signature: &str) -> bool {
+pub(crate) fn python_verifies(
+    secret: &str,
+    msg_id: &str,
+    ts: &str,
+    body: &[u8],
+    signature: &str,
+) -> bool {
     let mut file = tempfile::NamedTempFile::new().unwrap();
     file.write_all(body).unwrap();
     let script = r#"
