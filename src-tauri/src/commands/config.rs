@@ -1,7 +1,8 @@
 use hookdesk_core::auth::Permission;
 use hookdesk_core::catalog::{Family, EVENTS};
 use hookdesk_core::config::{self, hooks::HookFilter, FreshCode};
-use hookdesk_core::domain::{Store, StoreInput};
+use hookdesk_core::config::views::RevealedSecret;
+use hookdesk_core::domain::{Secret, Store, StoreInput};
 use hookdesk_core::Result;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -111,6 +112,56 @@ pub fn hook_update(
     let fresh = totp_code.as_deref().map(FreshCode::totp);
     hook_to_ui(&config::hooks::update(
         &ctx, &actor, &id, &input, reset_auth, fresh,
+    )?)
+}
+
+/// Signed in is enough to reach the core, which checks the role itself so that refusals are audited.
+#[tauri::command]
+pub fn hook_reveal_secret(
+    state: State<'_, AppState>,
+    id: String,
+    totp_code: Option<String>,
+) -> Result<RevealedSecret> {
+    let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+    config::secrets::reveal(&ctx, &actor, &id, totp_code.as_deref())
+}
+
+#[tauri::command]
+pub fn hook_roll_secret(
+    state: State<'_, AppState>,
+    id: String,
+    totp_code: Option<String>,
+    overlap_hours: Option<u32>,
+    secret: Option<Secret>,
+) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+    let roll = config::secrets::Roll {
+        secret,
+        overlap_hours,
+    };
+    hook_to_ui(&config::secrets::roll(
+        &ctx,
+        &actor,
+        &id,
+        totp_code.as_deref(),
+        roll,
+    )?)
+}
+
+#[tauri::command]
+pub fn hook_replace_auth(
+    state: State<'_, AppState>,
+    id: String,
+    totp_code: Option<String>,
+    value: Secret,
+) -> Result<Value> {
+    let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+    hook_to_ui(&config::secrets::replace_auth(
+        &ctx,
+        &actor,
+        &id,
+        totp_code.as_deref(),
+        value,
     )?)
 }
 

@@ -246,13 +246,18 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
 /// The current 6-digit code for a base32 secret, computed here from RFC 6238 rather than by the app's code.
 pub fn totp_now(secret_b32: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let key = base32_decode(secret_b32).expect("base32 secret");
-    let step = std::time::SystemTime::now()
+    let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("time")
-        .as_secs()
-        / 30;
+        .as_secs();
+    totp_at(secret_b32, now)
+}
+
+/// The code an authenticator shows at `unix_secs` (the next step's code is accepted too, once).
+pub fn totp_at(secret_b32: &str, unix_secs: u64) -> String {
+    use hmac::{Hmac, Mac};
+    let key = base32_decode(secret_b32).expect("base32 secret");
+    let step = unix_secs / 30;
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).expect("hmac key");
     mac.update(&step.to_be_bytes());
     let h = mac.finalize().into_bytes();

@@ -137,6 +137,11 @@ export const api = {
   hookUpdate: (id: string, input: HookInput, resetAuth: boolean, totpCode?: string) =>
     call<HookView>('hook_update', totpCode ? { id, input, resetAuth, totpCode } : { id, input, resetAuth }),
   hookDelete: (id: string) => call<null>('hook_delete', { id }),
+  hookRevealSecret: (id: string, totpCode: string) => call<string>('hook_reveal_secret', { id, totpCode }),
+  hookRollSecret: (id: string, totpCode: string, overlapHours: number, secret?: string) =>
+    call<HookView>('hook_roll_secret', secret ? { id, totpCode, overlapHours, secret } : { id, totpCode, overlapHours }),
+  hookReplaceAuth: (id: string, totpCode: string, value: string) =>
+    call<HookView>('hook_replace_auth', { id, totpCode, value }),
   hookSetEnabled: (id: string, enabled: boolean) => call<HookView>('hook_set_enabled', { id, enabled }),
 
   orderWebhooksGet: (store: string) => call<OrderWebhooks>('order_webhooks_get', { store }),

@@ -114,7 +114,12 @@ export interface HookView {
   stores: StoreScope;
   appType: AppType | null;
   auth: { kind: AuthKind; name?: string; username?: string; masked?: string };
-  signature: { kind: SignatureInput['kind']; keySource?: KeySource; masked?: string };
+  /** The secret or key appears masked (`••••1234`); the plain value only through reveal or roll. */
+  signature: { kind: SignatureInput['kind']; keySource?: KeySource; secret?: string; key?: string };
+  /** While a rolled Standard Webhooks secret still signs beside the new one: until when (ms). */
+  previousSecretUntil: number | null;
+  /** Only in the answer that generated or rolled the signing secret: shown once. */
+  newSecret?: string;
   retryPreset: RetryPreset;
   ordered: boolean;
   allowPrivateNetwork: boolean;

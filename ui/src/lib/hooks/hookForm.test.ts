@@ -41,6 +41,7 @@ describe('validate', () => {
     expect(errors['auth.value']).toBeDefined();
     expect(validate(form, { ...ADD, authEditable: false })).toEqual({});
     expect(validate(valid({ signatureKind: 'source_key' }), ADD)['signature.key']).toBeDefined();
+    expect(validate(valid({ signatureKind: 'signature_key' }), ADD)['signature.key']).toBeUndefined();
   });
 
   it('requires a 6-digit code when private network is newly allowed, and a sane timeout', () => {
