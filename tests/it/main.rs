@@ -12,6 +12,7 @@ mod config_cli;
 mod config_cli_secrets;
 mod config_hooks;
 mod config_order_webhooks;
+mod config_private_targets;
 mod config_rollover;
 mod config_secrets;
 mod config_support;

@@ -113,7 +113,8 @@ export interface HookView {
   events: string[];
   stores: StoreScope;
   appType: AppType | null;
-  auth: { kind: AuthKind; name?: string; username?: string; masked?: string };
+  /** Secret parts (value, token, password) come masked: `••••1234`. */
+  auth: { kind: AuthKind; name?: string; value?: string; token?: string; username?: string; password?: string };
   /** The secret or key appears masked (`••••1234`); the plain value only through reveal or roll. */
   signature: { kind: SignatureInput['kind']; keySource?: KeySource; secret?: string; key?: string };
   /** While a rolled Standard Webhooks secret still signs beside the new one: until when (ms). */

@@ -104,12 +104,7 @@ impl HookInput {
     ) -> Result<HookSpec> {
         let label = Label::parse("label", &self.label)?;
         let url = WebhookUrl::parse("url", &self.url)?;
-        if url.scheme() == "http" && !self.allow_private_network {
-            return Err(Error::invalid(
-                "url",
-                "use https://; plain http is accepted only for hooks allowed on the private network",
-            ));
-        }
+        url.check_target("url", self.allow_private_network)?;
         let events = parse_events(&self.events)?;
         let stores = self.parse_stores(store_exists)?;
         let app_type = self.parse_app_type(&events)?;

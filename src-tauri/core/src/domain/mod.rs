@@ -1,5 +1,6 @@
 //! Validated domain types: a value of these types is valid by construction.
 
+pub mod address;
 mod auth;
 mod generated;
 mod header;

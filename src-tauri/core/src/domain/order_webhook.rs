@@ -82,18 +82,13 @@ impl OrderWebhookSettings {
         if let Some(a) = patch.allow_private_network {
             next.allow_private_network = a;
         }
-        if !next.allow_private_network {
-            for (field, row) in [
-                ("open.url", &next.open),
-                ("update.url", &next.update),
-                ("close.url", &next.close),
-            ] {
-                if row.url.as_ref().is_some_and(|u| u.scheme() == "http") {
-                    return Err(crate::Error::invalid(
-                        field,
-                        "use https://; plain http is accepted only when private-network targets are allowed",
-                    ));
-                }
+        for (field, row) in [
+            ("open.url", &next.open),
+            ("update.url", &next.update),
+            ("close.url", &next.close),
+        ] {
+            if let Some(url) = &row.url {
+                url.check_target(field, next.allow_private_network)?;
             }
         }
         Ok(next)

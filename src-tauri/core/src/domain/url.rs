@@ -106,6 +106,17 @@ impl WebhookUrl {
         &self.base
     }
 
+    /// The save-time target check (`domain::address`): https unless private networks are allowed, and no
+    /// literal special address (loopback, private, metadata… in any spelling) unless they are.
+    pub fn check_target(&self, field: &str, allow_private: bool) -> Result<()> {
+        let url = url::Url::parse(&self.base)
+            .map_err(|_| Error::invalid(field, "not a valid URL; use https://host/path"))?;
+        super::address::check_url_target(&url, allow_private).map_err(|e| match e {
+            Error::Invalid { message, .. } => Error::invalid(field, message),
+            other => other,
+        })
+    }
+
     pub fn query(&self) -> Option<&Secret> {
         self.query.as_ref()
     }

@@ -39,7 +39,7 @@ export function hookView(over: Partial<HookView> = {}): HookView {
     events: ['transaction.sale.success'],
     stores: 'all',
     appType: null,
-    auth: { kind: 'basic', username: 'shop', masked: '••••word' },
+    auth: { kind: 'basic', username: 'shop', password: '••••word' },
     signature: { kind: 'x-signature', keySource: 'signature_key', key: '••••1234' },
     previousSecretUntil: null,
     retryPreset: 'usaepay',
