@@ -87,6 +87,14 @@ fn hub_events_follow_the_toggles() {
         header_value: Some(Secret::new("partner-value")),
         ..Default::default()
     };
+    // YES with no URL would look like a working row: refused, and nothing of the patch is kept.
+    let e_yes = order_webhooks::set(&e.ctx, &a, "store-1", &patch, None).unwrap_err();
+    assert_eq!(e_yes.field(), Some("close.url"));
+    assert!(order_webhooks::get(&e.ctx, &a, "store-1").unwrap().header_value.is_none());
+    let patch = OrderWebhooksPatch {
+        close: row("", false),
+        ..patch
+    };
     let view = order_webhooks::set(&e.ctx, &a, "store-1", &patch, None).unwrap();
     assert_eq!(
         view.open.url.as_deref(),

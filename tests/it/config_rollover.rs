@@ -276,10 +276,15 @@ fn reveal_needs_a_role_and_a_fresh_code_and_every_refusal_is_audited() {
         "manager-password-1",
     );
     let a = auth::require(&env.ctx, &admin.token, Permission::ReadHooks).unwrap();
+    // A secret the user brought, so the suite's trace-log scan would catch it if a reveal logged it.
+    let secret = format!("whsec_canary{}", "A".repeat(42));
     let mut input = standard_hook("https://riders.example.com/hook");
     input.allow_private_network = false;
+    input.signature = SignatureInput::Standard {
+        secret: Some(Secret::new(secret.as_str())),
+    };
     let hook = config::hooks::create(&env.ctx, &a, &input, None).unwrap();
-    let secret = hook.new_secret.unwrap().expose().to_string();
+    assert!(hook.new_secret.is_none(), "a secret the user typed is not echoed");
 
     let s = auth::require(&env.ctx, &support.token, Permission::ReadHooks).unwrap();
     let code = fresh_code(&env, &support);

@@ -11,6 +11,7 @@ mod auth_totp;
 mod config_cli;
 mod config_cli_secrets;
 mod config_hooks;
+mod config_hub_page;
 mod config_order_webhooks;
 mod config_private_targets;
 mod config_rollover;

@@ -94,11 +94,8 @@ pub fn hub_from_ui(settings: Value) -> Result<OrderWebhooksPatch> {
         if let Some(name) = h.get("name") {
             patch.insert("headerName".into(), name.clone());
         }
-        if let Some(value) = h
-            .get("value")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-        {
+        // null keeps the stored value; "" clears it (the page's Clear button).
+        if let Some(value) = h.get("value").and_then(Value::as_str) {
             patch.insert("headerValue".into(), json!(value));
         }
     }

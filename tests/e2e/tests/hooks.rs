@@ -123,6 +123,7 @@ async fn order_webhook_page_toggles_survive_a_restart() {
     app.add_store("store-7", "Harbor").await;
 
     app.go("Integration Hub").await;
+    app.click("#hub-order-webhook").await;
     app.select("#hub-store", "store-7").await;
     app.fill("#hub-header-name", "X-Partner-Key").await;
     app.fill("#hub-header-value", "canary-hub-header").await;
@@ -149,6 +150,7 @@ async fn order_webhook_page_toggles_survive_a_restart() {
     let app = App::launch(data.path()).await;
     app.sign_in_with_recovery(&enrolled.recovery_codes[0]).await;
     app.go("Integration Hub").await;
+    app.click("#hub-order-webhook").await;
     app.select("#hub-store", "store-7").await;
     app.wait_text("#hub-open-toggle", |t| t == "YES").await;
     assert_eq!(app.value("#hub-header-name").await, "X-Partner-Key");

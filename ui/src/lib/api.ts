@@ -145,8 +145,8 @@ export const api = {
   hookSetEnabled: (id: string, enabled: boolean) => call<HookView>('hook_set_enabled', { id, enabled }),
 
   orderWebhooksGet: (store: string) => call<OrderWebhooks>('order_webhooks_get', { store }),
-  orderWebhooksSet: (store: string, settings: OrderWebhooksInput) =>
-    call<OrderWebhooks>('order_webhooks_set', { store, settings }),
+  orderWebhooksSet: (store: string, settings: OrderWebhooksInput, totpCode?: string) =>
+    call<OrderWebhooks>('order_webhooks_set', totpCode ? { store, settings, totpCode } : { store, settings }),
 
   samplePayload: (event: string) => call<unknown>('sample_payload', { event }),
   sendTest: (hookId: string, event: string, data?: unknown) =>

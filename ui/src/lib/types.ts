@@ -151,14 +151,17 @@ export interface OrderWebhooks {
   update: UrlToggle;
   close: UrlToggle;
   thirdPartyActive: boolean;
+  allowPrivateNetwork: boolean;
 }
 
 export interface OrderWebhooksInput {
+  /** `value`: null keeps the stored value, "" clears it. */
   requestHeader: { name: string; value: string | null };
   open: UrlToggle;
   update: UrlToggle;
   close: UrlToggle;
   thirdPartyActive: boolean;
+  allowPrivateNetwork: boolean;
 }
 
 export interface Attempt {

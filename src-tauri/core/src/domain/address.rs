@@ -142,7 +142,6 @@ fn blocked_error(reason: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()

@@ -3,8 +3,8 @@ use serde::Deserialize;
 use super::{HeaderName, HeaderValue, Secret, WebhookUrl};
 use crate::Result;
 
-/// One URL row of the Order webhook page: a URL with its YES/NO toggle. A URL with its toggle off, or an
-/// enabled row without a URL, sends nothing.
+/// One URL row of the Order webhook page: a URL with its YES/NO toggle. A URL with its toggle off sends
+/// nothing; a row set to YES must have a URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UrlToggle {
     pub url: Option<WebhookUrl>,
@@ -69,6 +69,7 @@ impl OrderWebhookSettings {
                 next.header_name = Some(HeaderName::parse("headerName", name)?);
             }
         }
+        // `""` clears the value: the page's Clear button.
         if let Some(value) = &patch.header_value {
             let v = HeaderValue::parse("headerValue", value.expose())?.into_secret();
             next.header_value = (!v.is_empty()).then_some(v);
@@ -87,9 +88,23 @@ impl OrderWebhookSettings {
             ("update.url", &next.update),
             ("close.url", &next.close),
         ] {
-            if let Some(url) = &row.url {
-                url.check_target(field, next.allow_private_network)?;
+            match &row.url {
+                Some(url) => url.check_target(field, next.allow_private_network)?,
+                // A YES that sends nothing would look like a working row.
+                None if row.enabled => {
+                    return Err(crate::Error::invalid(
+                        field,
+                        "enter the URL to send to, or choose NO",
+                    ))
+                }
+                None => {}
             }
+        }
+        if next.header_name.is_none() && next.header_value.is_some() {
+            return Err(crate::Error::invalid(
+                "headerName",
+                "enter the API Key (header name) this value is sent under, or clear the value",
+            ));
         }
         Ok(next)
     }

@@ -17,11 +17,32 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { screen: 'audit', label: 'Audit log', adminOnly: true },
 ];
 
+/**
+ * A screen holding unsaved input registers a guard. Asked before leaving, it answers true when it
+ * intercepted (it shows its own Abandon Changes prompt and calls `proceed` if the user agrees).
+ */
+export type LeaveGuard = (proceed: () => void) => boolean;
+
 class Nav {
   screen = $state<Screen>('hooks');
+  private guard: LeaveGuard | null = null;
 
   go(screen: Screen): void {
-    this.screen = screen;
+    if (screen === this.screen) return;
+    const leave = () => {
+      this.guard = null;
+      this.screen = screen;
+    };
+    if (this.guard?.(leave)) return;
+    leave();
+  }
+
+  /** Returns the function that removes the guard (for the screen's teardown). */
+  setGuard(guard: LeaveGuard): () => void {
+    this.guard = guard;
+    return () => {
+      if (this.guard === guard) this.guard = null;
+    };
   }
 }
 
