@@ -46,7 +46,10 @@ fn the_page_refuses_half_settings_and_clears_a_value_on_request() {
     .unwrap_err();
     assert_eq!(e.field(), Some("update.url"), "{e}");
     let page = order_webhooks::get(&env.ctx, &a, "store-1").unwrap();
-    assert!(page.header_name.is_none() && !page.update.enabled, "a refused save changed the page");
+    assert!(
+        page.header_name.is_none() && !page.update.enabled,
+        "a refused save changed the page"
+    );
 
     let page = set(OrderWebhooksPatch {
         header_name: Some("X-Partner-Key".into()),

@@ -90,7 +90,10 @@ fn hub_events_follow_the_toggles() {
     // YES with no URL would look like a working row: refused, and nothing of the patch is kept.
     let e_yes = order_webhooks::set(&e.ctx, &a, "store-1", &patch, None).unwrap_err();
     assert_eq!(e_yes.field(), Some("close.url"));
-    assert!(order_webhooks::get(&e.ctx, &a, "store-1").unwrap().header_value.is_none());
+    assert!(order_webhooks::get(&e.ctx, &a, "store-1")
+        .unwrap()
+        .header_value
+        .is_none());
     let patch = OrderWebhooksPatch {
         close: row("", false),
         ..patch

@@ -284,7 +284,10 @@ fn reveal_needs_a_role_and_a_fresh_code_and_every_refusal_is_audited() {
         secret: Some(Secret::new(secret.as_str())),
     };
     let hook = config::hooks::create(&env.ctx, &a, &input, None).unwrap();
-    assert!(hook.new_secret.is_none(), "a secret the user typed is not echoed");
+    assert!(
+        hook.new_secret.is_none(),
+        "a secret the user typed is not echoed"
+    );
 
     let s = auth::require(&env.ctx, &support.token, Permission::ReadHooks).unwrap();
     let code = fresh_code(&env, &support);

@@ -28,6 +28,7 @@ mod engine_order;
 mod engine_retry;
 mod engine_routing;
 mod engine_support;
+mod engine_test_send;
 mod faults_receivers;
 mod keychain_cli;
 mod keychain_open;

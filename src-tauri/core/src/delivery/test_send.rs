@@ -54,8 +54,16 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
         tx.execute(
             "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, status, lease_until,
                                      created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'delivering', ?6, ?6, ?6)",
-            params![row, format!("test:{}", req.hook_id), req.hook_id, store, event.name(), now + 60_000],
+             VALUES (?1, ?2, ?3, ?4, ?5, 'delivering', ?6, ?7, ?7)",
+            params![
+                row,
+                format!("test:{}", req.hook_id),
+                req.hook_id,
+                store,
+                event.name(),
+                now + 60_000,
+                now
+            ],
         )?;
         let id = tx.last_insert_rowid();
         crate::store::audit::record(
