@@ -76,6 +76,8 @@ describe('App shell', () => {
     expect(labels).not.toContain('Users');
     expect(labels).not.toContain('Audit log');
     await fireEvent.click(el(container, '[data-screen="hub"]'));
+    await waitFor(() => expect(container.querySelector('h1')?.textContent).toBe('Integration Hub'));
+    await fireEvent.click(el(container, '#hub-order-webhook'));
     await waitFor(() => expect(container.querySelector('h1')?.textContent).toContain('Order webhook'));
   });
 });

@@ -198,7 +198,7 @@ export interface Delivery {
   eventType: string;
   store: string;
   hookId: string;
-  hookLabel: string;
+  hookLabel: string | null;
   destination: string;
   status: DeliveryStatus;
   attempts: number;

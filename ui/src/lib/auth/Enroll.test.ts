@@ -32,7 +32,8 @@ describe('enrollment', () => {
       return el as HTMLImageElement;
     });
     expect(qr.getAttribute('src')).toBe('data:image/png;base64,iVBORw0KGgo=');
-    expect(container.querySelector('#enroll-secret')?.textContent).toBe('JBSWY3DPEHPK3PXP');
+    // Grouped in fours, as authenticator apps show keys, so it can be typed without losing the place.
+    expect(container.querySelector('#enroll-secret')?.textContent).toBe('JBSW Y3DP EHPK 3PXP');
     expect(container.querySelector('#unlock-code')).toBeNull();
 
     const input = container.querySelector('#enroll-code') as HTMLInputElement;
