@@ -16,11 +16,11 @@ pub use accounts::{
 };
 pub use codes::LOCKOUT;
 pub use credentials::{UserName, MIN_PASSWORD_CHARS};
+pub use enroll::{begin_enrollment, confirm_enrollment_for_token, confirm_enrollment_for_user};
 pub use lifecycle::{
     change_password, own_sessions, renew_recovery_codes, reset_two_factor, set_disabled, set_role,
     sign_out_everywhere,
 };
-pub use enroll::{begin_enrollment, confirm_enrollment_for_token, confirm_enrollment_for_user};
 pub use roles::{Actor, Permission, Role};
 pub use session::{
     idle_minutes, lock, require, session_info, sign_in, sign_out, token_hash, unlock,

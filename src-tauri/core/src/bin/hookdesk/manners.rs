@@ -77,9 +77,13 @@ pub fn completions(shell: Shell) -> Result<()> {
     let mut cmd = Cli::command();
     let out = &mut std::io::stdout();
     match shell {
-        Shell::Bash => clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "hookdesk", out),
+        Shell::Bash => {
+            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, "hookdesk", out)
+        }
         Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, "hookdesk", out),
-        Shell::Fish => clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "hookdesk", out),
+        Shell::Fish => {
+            clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, "hookdesk", out)
+        }
     }
     Ok(())
 }
@@ -120,7 +124,10 @@ mod tests {
         cmd.clone().debug_assert();
         let (mut missing, mut seen) = (Vec::new(), 0);
         walk(&cmd, "hookdesk", &mut missing, &mut seen);
-        assert!(seen > 50, "only {seen} arguments found: is the walk broken?");
+        assert!(
+            seen > 50,
+            "only {seen} arguments found: is the walk broken?"
+        );
         assert!(missing.is_empty(), "without help text: {missing:#?}");
     }
 
@@ -135,9 +142,17 @@ mod tests {
 
     #[test]
     fn usage_errors_name_their_field() {
-        let e = Cli::try_parse_from(["hookdesk", "order-webhooks", "set", "--store", "s", "--open", "maybe"])
-            .err()
-            .expect("a bad value");
+        let e = Cli::try_parse_from([
+            "hookdesk",
+            "order-webhooks",
+            "set",
+            "--store",
+            "s",
+            "--open",
+            "maybe",
+        ])
+        .err()
+        .expect("a bad value");
         let p = usage_payload(&e);
         assert_eq!(p.code, "usage");
         assert_eq!(p.field.as_deref(), Some("open"));
