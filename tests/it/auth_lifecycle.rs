@@ -91,7 +91,11 @@ fn new_recovery_codes_replace_the_old_ones() {
     let sam = setup_user(&env, &ana.token, "sam", Role::Support, "sam-password-1");
     let me = actor(&env, &sam);
     let err = auth::renew_recovery_codes(&env.ctx, &me, &sam.recovery[0]).unwrap_err();
-    assert_eq!(err.field(), Some("code"), "a recovery code is no fresh code");
+    assert_eq!(
+        err.field(),
+        Some("code"),
+        "a recovery code is no fresh code"
+    );
     let codes = auth::renew_recovery_codes(&env.ctx, &me, &code(&env, &sam)).unwrap();
     assert_eq!(codes.len(), 10);
     assert!(codes.iter().all(|c| !sam.recovery.contains(c)));
@@ -115,7 +119,11 @@ fn a_password_change_checks_the_old_one_applies_the_rules_and_ends_other_session
     let me = actor(&env, &ana);
     let new = Secret::new("canary-new-password-1");
     let cases = [
-        ("wrong-password-1", "canary-new-password-1", "currentPassword"),
+        (
+            "wrong-password-1",
+            "canary-new-password-1",
+            "currentPassword",
+        ),
         (ana.password.as_str(), "short", "newPassword"),
         (ana.password.as_str(), ana.password.as_str(), "newPassword"),
     ];
@@ -181,24 +189,44 @@ fn disabled_users_cannot_sign_in_and_the_last_enabled_admin_stays() {
     );
     // Ana is now the last enabled admin: she cannot be demoted or removed until Carl is made an admin.
     let carl = setup_user(&env, &ana.token, "carl", Role::Manager, "carl-password-1");
-    let err = auth::set_role(&env.ctx, &admin, "ana", Role::Manager, &code(&env, &ana)).unwrap_err();
-    assert!(err.message().contains("last enabled administrator"), "{err:?}");
+    let err =
+        auth::set_role(&env.ctx, &admin, "ana", Role::Manager, &code(&env, &ana)).unwrap_err();
+    assert!(
+        err.message().contains("last enabled administrator"),
+        "{err:?}"
+    );
     let err = auth::remove_user(&env.ctx, &admin, "ana").unwrap_err();
     assert_eq!(err.field(), Some("name"));
     auth::set_role(&env.ctx, &admin, "carl", Role::Admin, &code(&env, &ana)).unwrap();
     let carl_admin = auth::require(&env.ctx, &carl.token, Permission::ManageUsers).unwrap();
     assert_eq!(carl_admin.role(), Role::Admin);
     // With Carl an admin, Ana may be demoted; the last enabled admin (Carl) may not disable himself.
-    auth::set_role(&env.ctx, &carl_admin, "ana", Role::Support, &code(&env, &carl)).unwrap();
+    auth::set_role(
+        &env.ctx,
+        &carl_admin,
+        "ana",
+        Role::Support,
+        &code(&env, &carl),
+    )
+    .unwrap();
     assert_eq!(
         auth::require(&env.ctx, &ana.token, Permission::ManageUsers)
             .unwrap_err()
             .code(),
         "forbidden"
     );
-    let err = auth::set_role(&env.ctx, &carl_admin, "carl", Role::Manager, &code(&env, &carl))
-        .unwrap_err();
-    assert!(err.message().contains("last enabled administrator"), "{err:?}");
+    let err = auth::set_role(
+        &env.ctx,
+        &carl_admin,
+        "carl",
+        Role::Manager,
+        &code(&env, &carl),
+    )
+    .unwrap_err();
+    assert!(
+        err.message().contains("last enabled administrator"),
+        "{err:?}"
+    );
 
     auth::set_disabled(&env.ctx, &carl_admin, "bob", false, &code(&env, &carl)).unwrap();
     assert!(auth::sign_in(&env.ctx, "bob", &Secret::new("bob-password-1")).is_ok());
@@ -217,12 +245,56 @@ fn own_sessions_are_listed_and_signed_out_everywhere() {
     let list = auth::own_sessions(&env.ctx, &me).unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list.iter().filter(|s| s.current).count(), 1);
-    assert!(list.iter().all(|s| s.id.len() == 12 && !ana.token.contains(&s.id)));
+    assert!(list
+        .iter()
+        .all(|s| s.id.len() == 12 && !ana.token.contains(&s.id)));
     assert_eq!(auth::sign_out_everywhere(&env.ctx, &me).unwrap(), 2);
     for t in [&ana.token, &second] {
         assert_eq!(
             auth::session_info(&env.ctx, t).unwrap_err().code(),
             "unauthorized"
         );
+    }
+}
+
+/// The role matrix for the lifecycle operations: only an admin manages other users (and is refused
+/// before any code is looked at); every role manages its own account.
+#[test]
+fn only_admins_manage_users_and_everyone_manages_their_own_account() {
+    let env = Env::new();
+    let ana = setup_admin(&env, "ana");
+    let mona = setup_user(&env, &ana.token, "mona", Role::Manager, "mona-password-1");
+    let sam = setup_user(&env, &ana.token, "sam", Role::Support, "sam-password-1");
+    let snapshot = || -> Vec<(String, String, Option<i64>, bool)> {
+        let conn = env.ctx.db.conn();
+        let mut stmt = conn
+            .prepare("SELECT name, role, disabled_at, totp_confirmed FROM users ORDER BY id")
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    for u in [&mona, &sam] {
+        let a = actor(&env, u);
+        let before = snapshot();
+        let c = code_at(&u.secret, env.now());
+        let refused = [
+            auth::reset_two_factor(&env.ctx, &a, "ana", &c).map(drop),
+            auth::set_disabled(&env.ctx, &a, "ana", true, &c).map(drop),
+            auth::set_disabled(&env.ctx, &a, "ana", false, &c).map(drop),
+            auth::set_role(&env.ctx, &a, "ana", Role::Support, &c).map(drop),
+            auth::set_role(&env.ctx, &a, &u.name, Role::Admin, &c).map(drop),
+        ];
+        for r in refused {
+            assert_eq!(r.unwrap_err().code(), "forbidden", "{}", u.name);
+        }
+        assert_eq!(snapshot(), before, "refused calls changed nothing");
+        // Their code is still unspent: the refusal came first.
+        assert_eq!(
+            auth::renew_recovery_codes(&env.ctx, &a, &c).unwrap().len(),
+            10
+        );
+        assert_eq!(auth::own_sessions(&env.ctx, &a).unwrap().len(), 1);
     }
 }
