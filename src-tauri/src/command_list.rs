@@ -1,0 +1,51 @@
+// The one list of the desktop app's commands. build.rs declares each (so the capability really gates
+// it) and writes the main window's capability from it; lib.rs registers the same list with the invoke
+// handler. Adding a command here is the whole of wiring it up.
+macro_rules! hookdesk_commands {
+    ($then:ident) => {
+        $then! {
+            status::app_status,
+            auth::auth_state,
+            auth::setup_admin,
+            auth::sign_in,
+            auth::sign_out,
+            auth::begin_enrollment,
+            auth::confirm_enrollment,
+            auth::unlock,
+            auth::lock,
+            auth::users_list,
+            auth::user_add,
+            auth::user_remove,
+            auth::user_reset_2fa,
+            auth::user_set_disabled,
+            auth::user_set_role,
+            auth::audit_list,
+            auth::settings_get,
+            auth::settings_set,
+            account::password_change,
+            account::recovery_codes_renew,
+            account::own_sessions,
+            account::sign_out_everywhere,
+            config::stores_list,
+            config::store_save,
+            config::catalog,
+            config::hooks_list,
+            config::hook_get,
+            config::hook_create,
+            config::hook_update,
+            config::hook_delete,
+            config::hook_set_enabled,
+            config::order_webhooks_get,
+            config::order_webhooks_set,
+            delivery::sample_payload,
+            delivery::send_test,
+            delivery::deliveries_list,
+            delivery::delivery_attempts,
+            delivery::resend,
+            delivery::recover,
+            delivery::recover_progress,
+            delivery::emit_event,
+            delivery::dashboard,
+        }
+    };
+}
