@@ -35,9 +35,13 @@ impl Codes {
 }
 
 /// The error code a failing `hookdesk --json` command printed.
-fn cli_error(dir: &Path, args: &[&str], stdin: &str) -> String {
+fn cli_error(dir: &Path, args: &[&str], stdin: &str, session: Option<&str>) -> String {
     use std::io::Write;
-    let mut child = Command::new(cli_binary())
+    let mut cmd = Command::new(cli_binary());
+    if let Some(s) = session {
+        cmd.env("HOOKDESK_SESSION", s);
+    }
+    let mut child = cmd
         .arg("--data-dir")
         .arg(dir)
         .arg("--json")
@@ -150,7 +154,7 @@ async fn users_screen_actions_and_the_security_page() {
         &bob_recovery[0],
         "--password-stdin",
     ];
-    assert_eq!(cli_error(dir, &bob_unlock, &bob_pw), "unauthorized");
+    assert_eq!(cli_error(dir, &bob_unlock, &bob_pw, None), "unauthorized");
     assert_eq!(user(dir, &session, "bob")["disabled"], true);
 
     // Enable: Bob signs in again.
@@ -177,7 +181,10 @@ async fn users_screen_actions_and_the_security_page() {
         &bob_recovery[1],
         "--password-stdin",
     ];
-    assert_eq!(cli_error(dir, &bob_unlock, &bob_pw), "enrollment_required");
+    assert_eq!(
+        cli_error(dir, &bob_unlock, &bob_pw, None),
+        "enrollment_required"
+    );
     app.screenshot("users-actions.png").await;
 
     // Security page: new recovery codes, shown once; the old ones stop working.
@@ -193,7 +200,7 @@ async fn users_screen_actions_and_the_security_page() {
         &enrolled.recovery_codes[2],
         "--password-stdin",
     ];
-    assert_eq!(cli_error(dir, &old, &password), "invalid");
+    assert_eq!(cli_error(dir, &old, &password, None), "invalid");
     let new_code = app.text("#rc-codes li:first-child").await;
     app.screenshot("security-page.png").await;
 
@@ -206,7 +213,10 @@ async fn users_screen_actions_and_the_security_page() {
     app.fill("#pw-code", &codes.next().await).await;
     app.click("#pw-submit").await;
     app.wait_for("#pw-done").await;
-    assert_eq!(cli_error(dir, &["user", "list"], ""), "locked");
+    assert_eq!(
+        cli_error(dir, &["user", "list"], "", Some(&session)),
+        "locked"
+    );
     let with_new = [
         "unlock",
         "--user",
