@@ -1,6 +1,8 @@
 //! The desktop shell: opens the data directory, manages state, runs the delivery engine while the window is
 //! open and registers the thin commands.
 
+#[macro_use]
+mod command_list;
 #[cfg(test)]
 mod capability_check;
 mod commands;
@@ -27,6 +29,13 @@ fn data_dir_from_args() -> Option<PathBuf> {
     None
 }
 
+/// The invoke handler for the one command list in command_list.rs.
+macro_rules! register_commands {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![$($module::$name),*]
+    };
+}
+
 pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
     use commands::*;
     tauri::Builder::<R>::new()
@@ -35,46 +44,7 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
             start_engine(app.state::<AppState>().inner());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            status::app_status,
-            auth::auth_state,
-            auth::setup_admin,
-            auth::sign_in,
-            auth::sign_out,
-            auth::begin_enrollment,
-            auth::confirm_enrollment,
-            auth::unlock,
-            auth::lock,
-            auth::users_list,
-            auth::user_add,
-            auth::user_remove,
-            auth::audit_list,
-            auth::settings_get,
-            auth::settings_set,
-            config::stores_list,
-            config::store_save,
-            config::catalog,
-            config::hooks_list,
-            config::hook_get,
-            config::hook_create,
-            config::hook_update,
-            config::hook_delete,
-            config::hook_set_enabled,
-            config::hook_reveal_secret,
-            config::hook_roll_secret,
-            config::hook_replace_auth,
-            config::order_webhooks_get,
-            config::order_webhooks_set,
-            delivery::sample_payload,
-            delivery::send_test,
-            delivery::deliveries_list,
-            delivery::delivery_attempts,
-            delivery::resend,
-            delivery::recover,
-            delivery::recover_progress,
-            delivery::emit_event,
-            delivery::dashboard,
-        ])
+        .invoke_handler(hookdesk_commands!(register_commands))
 }
 
 /// The engine delivers live events while the window is open; with `hookdesk serve` on the same data dir,

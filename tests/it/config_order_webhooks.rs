@@ -32,7 +32,7 @@ fn dest(e: &Env, event: &str, source: Option<&str>) -> Option<String> {
 fn hub_events_follow_the_toggles() {
     let e = env();
     add_store(&e, "store-1");
-    let a = admin();
+    let a = admin(&e.ctx);
     assert_eq!(
         dest(&e, "order.open", Some("olo")),
         None,
@@ -144,7 +144,7 @@ fn hub_events_follow_the_toggles() {
             .field(),
         Some("headerName")
     );
-    let s = actor(Role::Support);
+    let s = actor(&e.ctx, Role::Support);
     assert_eq!(order_webhooks::get(&e.ctx, &s, "store-1").unwrap(), view);
     assert_eq!(
         order_webhooks::set(&e.ctx, &s, "store-1", &patch, None)
@@ -164,7 +164,7 @@ fn hub_events_follow_the_toggles() {
 fn lan_pages_need_a_fresh_code() {
     let e = env();
     add_store(&e, "store-1");
-    let a = admin();
+    let a = admin(&e.ctx);
     let mut p = OrderWebhooksPatch {
         open: row("http://10.0.0.9/open", true),
         ..Default::default()
@@ -183,7 +183,8 @@ fn lan_pages_need_a_fresh_code() {
         Some("totpCode")
     );
     assert_eq!(count(&e, "order_webhooks"), 0);
-    order_webhooks::set(&e.ctx, &a, "store-1", &p, fresh(GOOD_CODE)).unwrap();
+    let (a, code) = with_code(&e.ctx, Role::Admin);
+    order_webhooks::set(&e.ctx, &a, "store-1", &p, fresh(&code)).unwrap();
     let d = destination_for(
         &e.ctx,
         "store-1",

@@ -13,7 +13,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 fn no_secret_reaches_the_database_files_in_plain_text() {
     let e = env();
     add_store(&e, "store-1");
-    let a = admin();
+    let a = admin(&e.ctx);
     let canaries = [
         "CANARY-header-value-1111",
         "CANARY-query-2222",
@@ -111,7 +111,7 @@ fn no_secret_reaches_the_database_files_in_plain_text() {
 #[test]
 fn a_secret_moved_to_another_row_does_not_decrypt() {
     let e = env();
-    let a = admin();
+    let a = admin(&e.ctx);
     let h1 = hooks::create(&e.ctx, &a, &merchant_hook("One"), None).unwrap();
     let h2 = hooks::create(&e.ctx, &a, &merchant_hook("Two"), None).unwrap();
     e.ctx

@@ -7,7 +7,7 @@ fn populated() -> Env {
     let e = env();
     add_store(&e, "store-1");
     add_store(&e, "store-2");
-    let a = admin();
+    let a = admin(&e.ctx);
     hooks::create(&e.ctx, &a, &merchant_hook("Needs token"), None).unwrap();
     let mut plain = merchant_hook("Plain");
     plain.auth = Default::default();
@@ -46,24 +46,24 @@ fn populated() -> Env {
 #[test]
 fn export_then_import_into_a_fresh_install() {
     let src = populated();
-    let file = transfer::export(&src.ctx, &admin()).unwrap();
+    let file = transfer::export(&src.ctx, &admin(&src.ctx)).unwrap();
     let text = serde_json::to_string_pretty(&file).unwrap();
     assert!(!text.contains("bearer-token-0001"));
     assert!(!text.contains("page-secret-value"));
     assert!(!text.contains("whsec_"));
 
     let dst = env();
-    let summary = transfer::import_json(&dst.ctx, &admin(), &text, None).unwrap();
+    let summary = transfer::import_json(&dst.ctx, &admin(&dst.ctx), &text, None).unwrap();
     assert_eq!(
         (summary.stores, summary.hooks, summary.order_webhooks),
         (2, 3, 1)
     );
     assert_eq!(summary.hooks_needing_secrets, 2);
     assert_eq!(
-        stores::list(&dst.ctx, &admin()).unwrap(),
-        stores::list(&src.ctx, &admin()).unwrap()
+        stores::list(&dst.ctx, &admin(&dst.ctx)).unwrap(),
+        stores::list(&src.ctx, &admin(&src.ctx)).unwrap()
     );
-    let list = hooks::list(&dst.ctx, &admin(), &Default::default()).unwrap();
+    let list = hooks::list(&dst.ctx, &admin(&dst.ctx), &Default::default()).unwrap();
     let plain = list.iter().find(|h| h.label == "Plain").unwrap();
     assert!(plain.enabled && plain.ordered && plain.disabled_reason.is_none());
     assert_eq!(
@@ -73,13 +73,13 @@ fn export_then_import_into_a_fresh_install() {
     let token = list.iter().find(|h| h.label == "Needs token").unwrap();
     assert!(!token.enabled);
     assert!(token.disabled_reason.as_deref().unwrap().contains("bearer"));
-    let page = order_webhooks::get(&dst.ctx, &admin(), "store-1").unwrap();
+    let page = order_webhooks::get(&dst.ctx, &admin(&dst.ctx), "store-1").unwrap();
     assert_eq!(page.header_name.as_deref(), Some("X-Partner"));
     assert!(page.header_value.is_none(), "secrets are not carried over");
     assert!(page.third_party_active && page.open.enabled);
 
     // Exporting the imported install gives the same file, apart from what needed secrets.
-    let again = transfer::export(&dst.ctx, &admin()).unwrap();
+    let again = transfer::export(&dst.ctx, &admin(&dst.ctx)).unwrap();
     assert_eq!(again.stores, file.stores);
     assert_eq!(again.order_webhooks, file.order_webhooks);
     let plain_src = file.hooks.iter().find(|h| h.label == "Plain").unwrap();
@@ -92,13 +92,14 @@ fn export_then_import_into_a_fresh_install() {
 #[test]
 fn a_bad_file_writes_nothing_at_all() {
     let src = populated();
-    let mut file = transfer::export(&src.ctx, &admin()).unwrap();
+    let mut file = transfer::export(&src.ctx, &admin(&src.ctx)).unwrap();
     // Valid stores and hooks first; the last hook is broken.
     file.stores[0].id = "store-new".into();
     let mut broken = file.hooks[1].clone();
     broken.url = "ftp://nope.example/".into();
     file.hooks.push(broken);
     let dst = env();
+    let dst_admin = admin(&dst.ctx);
     let text = serde_json::to_string(&file).unwrap();
     let before: i64 = [
         "stores",
@@ -110,7 +111,7 @@ fn a_bad_file_writes_nothing_at_all() {
     .iter()
     .map(|t| count(&dst, t))
     .sum();
-    let err = transfer::import_json(&dst.ctx, &admin(), &text, None).unwrap_err();
+    let err = transfer::import_json(&dst.ctx, &dst_admin, &text, None).unwrap_err();
     assert_eq!(err.field(), Some("hooks[3].url"), "{err:?}");
     let after: i64 = [
         "stores",
@@ -136,11 +137,11 @@ fn a_bad_file_writes_nothing_at_all() {
             "orderWebhooks[0].store",
         ),
     ] {
-        let err = transfer::import_json(&dst.ctx, &admin(), text, None).unwrap_err();
+        let err = transfer::import_json(&dst.ctx, &admin(&dst.ctx), text, None).unwrap_err();
         assert_eq!(err.field(), Some(field), "{text}: {err:?}");
     }
     assert_eq!(count(&dst, "stores"), 0);
-    let support = actor(hookdesk_core::auth::Role::Support);
+    let support = actor(&dst.ctx, hookdesk_core::auth::Role::Support);
     assert_eq!(
         transfer::import_json(&dst.ctx, &support, "{}", None)
             .unwrap_err()

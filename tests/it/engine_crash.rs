@@ -17,7 +17,7 @@ use hookdesk_core::Ctx;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use crate::config_support::{admin, fresh, GOOD_CODE};
+use crate::config_support::fresh;
 use crate::engine_support::hook_input;
 use crate::support::{totp, TestDir};
 use crate::wire_receiver::{Reply, TestReceiver};
@@ -117,12 +117,15 @@ fn set_up(dir: &Path, receiver_url: &str) -> String {
         None,
     );
     assert_eq!(codes["recovery_codes"].as_array().map(Vec::len), Some(10));
+    // A recovery code unlocks, which leaves the next TOTP step for the fresh code below.
     let unlock = &[
         "unlock",
         "--user",
         "ops",
         "--code",
-        &totp(&secret, (step as i64 + 1) * 30),
+        codes["recovery_codes"][0]
+            .as_str()
+            .expect("a recovery code"),
         "--password-stdin",
     ];
     let session = cli(dir, None, unlock, Some(PASSWORD))["session"]
@@ -150,7 +153,14 @@ fn set_up(dir: &Path, receiver_url: &str) -> String {
             allow_private_network: true,
             ..hook_input(receiver_url, &[EVENT])
         };
-        config::hooks::create(&ctx, &admin(), &input, fresh(GOOD_CODE)).expect("hook");
+        let actor = hookdesk_core::auth::require(
+            &ctx,
+            &session,
+            hookdesk_core::auth::Permission::EditHooks,
+        )
+        .expect("the CLI session");
+        let code = totp(&secret, (step as i64 + 1) * 30);
+        config::hooks::create(&ctx, &actor, &input, fresh(&code)).expect("hook");
     }
     cli(dir, s, &["ingest-token", "create"], None)["token"]
         .as_str()

@@ -196,7 +196,12 @@ async fn an_offline_pos_gets_only_the_check_and_the_rest_is_skipped() {
     }
     assert_eq!(pos_online(&e), Some(false));
 
-    let shown = log::list(&e.ctx, &crate::config_support::admin(), &Default::default()).unwrap();
+    let shown = log::list(
+        &e.ctx,
+        &crate::config_support::admin(&e.ctx),
+        &Default::default(),
+    )
+    .unwrap();
     let reasons: Vec<Option<&str>> = ids[1..]
         .iter()
         .map(|id| {

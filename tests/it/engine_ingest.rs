@@ -23,7 +23,7 @@ impl Api {
         let ctx = e.ctx.clone();
         let engine = Some(e.engine.clone());
         tokio::spawn(ingest::serve(listener, ctx, engine, std::future::pending()));
-        let token = tokens::create(&e.ctx, &admin())
+        let token = tokens::create(&e.ctx, &admin(&e.ctx))
             .unwrap()
             .expose()
             .to_string();

@@ -19,7 +19,7 @@ fn data(ty: &str) -> Value {
 }
 
 fn list(e: &Eng, f: Filter) -> Vec<log::DeliveryView> {
-    log::list(&e.ctx, &actor(Role::Support), &f).unwrap()
+    log::list(&e.ctx, &actor(&e.ctx, Role::Support), &f).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,7 +101,7 @@ async fn the_log_filters_by_hook_status_event_and_store() {
     );
     let err = log::list(
         &e.ctx,
-        &admin(),
+        &admin(&e.ctx),
         &Filter {
             status: Some("lost".into()),
             ..Default::default()
@@ -109,7 +109,7 @@ async fn the_log_filters_by_hook_status_event_and_store() {
     );
     assert_eq!(err.unwrap_err().field(), Some("status"));
 
-    let attempts = log::attempts(&e.ctx, &admin(), failed[0].id).unwrap();
+    let attempts = log::attempts(&e.ctx, &admin(&e.ctx), failed[0].id).unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(
         (
@@ -130,7 +130,7 @@ async fn resend_sends_a_finished_delivery_again_with_its_own_trigger() {
     let ev = e.emit(SALE, "store-1", data(SALE));
     e.step().await;
     let id = e.delivery_ids()[0];
-    let support = actor(Role::Support);
+    let support = actor(&e.ctx, Role::Support);
     assert_eq!(log::resend(&e.ctx, &support, id).unwrap(), id);
     assert!(
         matches!(log::resend(&e.ctx, &support, id), Err(Error::Conflict(_))),
@@ -181,7 +181,7 @@ async fn recover_queues_dead_deliveries_of_a_hook_since_a_time() {
         6
     );
     r.set_reply(Reply::status(200));
-    let n = log::recover(&e.ctx, &actor(Role::Support), &hook, since).unwrap();
+    let n = log::recover(&e.ctx, &actor(&e.ctx, Role::Support), &hook, since).unwrap();
     assert_eq!(n, 2, "only this hook's, only since the time given");
     assert_eq!(log::recover_progress(&e.ctx, &hook, since).unwrap(), (2, 0));
     assert_eq!(e.step().await.succeeded, 2);
@@ -199,7 +199,7 @@ async fn recover_queues_dead_deliveries_of_a_hook_since_a_time() {
 
 fn last_result(e: &Eng) -> Option<Value> {
     let id = *e.delivery_ids().last().unwrap();
-    log::attempts(&e.ctx, &admin(), id)
+    log::attempts(&e.ctx, &admin(&e.ctx), id)
         .unwrap()
         .pop()
         .unwrap()

@@ -10,7 +10,9 @@ use hookdesk_core::domain::{AuthInput, HookInput, OrderWebhooksPatch, StoreInput
 use hookdesk_core::Ctx;
 use serde_json::Value;
 
-use crate::config_support::{admin, fresh, GOOD_CODE};
+use hookdesk_core::auth::Role;
+
+use crate::config_support::{admin, fresh, with_code};
 use crate::support::TestDir;
 
 pub const T0: i64 = 1_700_000_000_000;
@@ -50,7 +52,7 @@ impl Eng {
             merch_key: Some("7qwnw4j2kmqvrb3".into()),
             restaurant_id: Some("5f1b223c51e2d31e007b23d8".into()),
         };
-        config::stores::add(&self.ctx, &admin(), &input).expect("add store");
+        config::stores::add(&self.ctx, &admin(&self.ctx), &input).expect("add store");
     }
 
     /// Creates a hook allowed on the loopback network; returns its id.
@@ -59,7 +61,8 @@ impl Eng {
             allow_private_network: true,
             ..input
         };
-        config::hooks::create(&self.ctx, &admin(), &input, fresh(GOOD_CODE))
+        let (admin, code) = with_code(&self.ctx, Role::Admin);
+        config::hooks::create(&self.ctx, &admin, &input, fresh(&code))
             .expect("create hook")
             .id
     }
@@ -69,8 +72,8 @@ impl Eng {
             allow_private_network: Some(true),
             ..patch
         };
-        order_webhooks::set(&self.ctx, &admin(), store, &patch, fresh(GOOD_CODE))
-            .expect("set page");
+        let (admin, code) = with_code(&self.ctx, Role::Admin);
+        order_webhooks::set(&self.ctx, &admin, store, &patch, fresh(&code)).expect("set page");
     }
 
     pub fn emit(&self, ty: &str, store: &str, data: Value) -> Enqueued {

@@ -4,6 +4,8 @@ mod support;
 
 mod auth_cli;
 mod auth_common;
+mod auth_lifecycle;
+mod auth_lifecycle_cli;
 mod auth_lockout;
 mod auth_secrets;
 mod auth_sessions;

@@ -13,7 +13,7 @@ use hookdesk_core::domain::HookInput;
 use hookdesk_core::Ctx;
 use serde_json::Value;
 
-use crate::config_support::{admin, fresh, GOOD_CODE};
+use crate::config_support::{admin, fresh, with_code};
 use crate::engine_support::*;
 
 const EVENT: &str = "order-ready-to-pick-up";
@@ -61,20 +61,21 @@ fn hook_changes_from_another_process_are_seen_at_once() {
         allow_private_network: true,
         ..channel_hook("http://127.0.0.1:9/b")
     };
-    hooks::update(&cli, &admin(), &id, &input, false, fresh(GOOD_CODE)).unwrap();
+    let (a, code) = with_code(&cli, hookdesk_core::auth::Role::Admin);
+    hooks::update(&cli, &a, &id, &input, false, fresh(&code)).unwrap();
     assert_eq!(
         hooks::load_for_delivery(&e.ctx, &id).unwrap().url.expose(),
         "http://127.0.0.1:9/b"
     );
 
-    hooks::set_enabled(&cli, &admin(), &id, false).unwrap();
+    hooks::set_enabled(&cli, &admin(&cli), &id, false).unwrap();
     assert!(matching(&e.ctx).is_empty());
     assert!(!hooks::load_for_delivery(&e.ctx, &id).unwrap().enabled);
 
-    hooks::set_enabled(&cli, &admin(), &id, true).unwrap();
+    hooks::set_enabled(&cli, &admin(&cli), &id, true).unwrap();
     assert_eq!(matching(&e.ctx), vec![id.clone()]);
 
-    hooks::delete(&cli, &admin(), &id).unwrap();
+    hooks::delete(&cli, &admin(&cli), &id).unwrap();
     assert!(matching(&e.ctx).is_empty());
     assert!(hooks::load_for_delivery(&e.ctx, &id).is_err());
 }

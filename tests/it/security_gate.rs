@@ -22,7 +22,7 @@ use crate::security_env::{self as se, Env, PASSWORD};
 fn design_allows(p: Permission) -> [bool; 3] {
     use Permission::*;
     match p {
-        ReadHooks | SendTest | ReadLogs | Resend => [true, true, true],
+        ReadHooks | SendTest | ReadLogs | Resend | OwnAccount => [true, true, true],
         EditHooks | EmitEvents | AllowPrivateNetwork | RevealSecrets => [true, true, false],
         ManageUsers | ReadAudit | ManageSettings => [true, false, false],
     }
@@ -30,7 +30,7 @@ fn design_allows(p: Permission) -> [bool; 3] {
 
 const ADMIN_ONLY: [bool; 3] = [true, false, false];
 
-const PERMISSIONS: [Permission; 11] = [
+const PERMISSIONS: [Permission; 12] = [
     Permission::ReadHooks,
     Permission::EditHooks,
     Permission::SendTest,
@@ -42,6 +42,7 @@ const PERMISSIONS: [Permission; 11] = [
     Permission::ManageUsers,
     Permission::ReadAudit,
     Permission::ManageSettings,
+    Permission::OwnAccount,
 ];
 
 fn code<T>(r: &Result<T>) -> Option<&'static str> {
@@ -56,7 +57,7 @@ fn require_matches_the_role_matrix() {
         for p in PERMISSIONS {
             let r = auth::require(&env.ctx, &u.token, p);
             if design_allows(p)[i] {
-                assert_eq!(r.unwrap().role, u.role, "{p:?} for {:?}", u.role);
+                assert_eq!(r.unwrap().role(), u.role, "{p:?} for {:?}", u.role);
             } else {
                 assert_eq!(code(&r), Some("forbidden"), "{p:?} for {:?}", u.role);
             }
@@ -302,7 +303,7 @@ fn operations<'a>(
         (
             "hooks::delete",
             design_allows(Permission::EditHooks),
-            Box::new(move |a| config::hooks::delete(ctx, a, &f.doomed[role_index(a.role)])),
+            Box::new(move |a| config::hooks::delete(ctx, a, &f.doomed[role_index(a.role())])),
         ),
         (
             "stores::list",
@@ -313,7 +314,7 @@ fn operations<'a>(
             "stores::add",
             design_allows(Permission::EditHooks),
             Box::new(move |a| {
-                let id = format!("store-{}", a.role.as_str());
+                let id = format!("store-{}", a.role().as_str());
                 config::stores::add(
                     ctx,
                     a,
@@ -381,14 +382,14 @@ fn operations<'a>(
             "auth::add_user",
             design_allows(Permission::ManageUsers),
             Box::new(move |a| {
-                let name = format!("added-by-{}", a.role.as_str());
+                let name = format!("added-by-{}", a.role().as_str());
                 auth::add_user(ctx, a, &name, Role::Support, &Secret::new(PASSWORD)).map(drop)
             }),
         ),
         (
             "auth::remove_user",
             design_allows(Permission::ManageUsers),
-            Box::new(move |a| auth::remove_user(ctx, a, &format!("victim-{}", a.role.as_str()))),
+            Box::new(move |a| auth::remove_user(ctx, a, &format!("victim-{}", a.role().as_str()))),
         ),
         (
             "auth::set_idle_minutes",
@@ -489,14 +490,14 @@ fn every_gated_operation_refuses_the_roles_design_leaves_out() {
             let before = snapshot(&f.env.ctx);
             let r = op(actor);
             if allowed[i] {
-                assert!(r.is_ok(), "{name} as {:?}: {:?}", actor.role, r.err());
+                assert!(r.is_ok(), "{name} as {:?}: {:?}", actor.role(), r.err());
             } else {
-                assert_eq!(code(&r), Some("forbidden"), "{name} as {:?}", actor.role);
+                assert_eq!(code(&r), Some("forbidden"), "{name} as {:?}", actor.role());
                 assert_eq!(
                     snapshot(&f.env.ctx),
                     before,
                     "{name} as {:?} was refused but changed something",
-                    actor.role
+                    actor.role()
                 );
             }
         }

@@ -56,7 +56,7 @@ describe('App shell', () => {
     const { container } = render(App);
     await waitFor(() => el(container, '#lock-button'));
     const labels = Array.from(container.querySelectorAll('.nav-item'), (b) => b.textContent?.trim());
-    expect(labels).toEqual(['Stores', 'Webhooks', 'Integration Hub', 'Delivery log', 'Dashboard', 'Users', 'Audit log']);
+    expect(labels).toEqual(['Stores', 'Webhooks', 'Integration Hub', 'Delivery log', 'Dashboard', 'Users', 'Audit log', 'Security']);
     await waitFor(() => el(container, '#unlock-code'));
     expect(container.querySelector('#lock-button')).toBeNull();
     expect(container.querySelector('#status-panel')).not.toBeNull();
@@ -75,6 +75,7 @@ describe('App shell', () => {
     const labels = Array.from(container.querySelectorAll('.nav-item'), (b) => b.textContent?.trim());
     expect(labels).not.toContain('Users');
     expect(labels).not.toContain('Audit log');
+    expect(labels).toContain('Security');
     await fireEvent.click(el(container, '[data-screen="hub"]'));
     await waitFor(() => expect(container.querySelector('h1')?.textContent).toBe('Integration Hub'));
     await fireEvent.click(el(container, '#hub-order-webhook'));

@@ -183,3 +183,33 @@ pub fn settings_set(state: State<'_, AppState>, idle_minutes: i64) -> Result<Set
         idle_minutes: auth::idle_minutes(&ctx)?,
     })
 }
+
+/// The Users screen's actions; each needs the admin's fresh two-factor code.
+#[tauri::command]
+pub fn user_reset_2fa(state: State<'_, AppState>, name: String, code: String) -> Result<UserView> {
+    let (ctx, actor) = state.actor(Permission::ManageUsers)?;
+    auth::reset_two_factor(&ctx, &actor, &name, &code)
+}
+
+#[tauri::command]
+pub fn user_set_disabled(
+    state: State<'_, AppState>,
+    name: String,
+    disabled: bool,
+    code: String,
+) -> Result<UserView> {
+    let (ctx, actor) = state.actor(Permission::ManageUsers)?;
+    auth::set_disabled(&ctx, &actor, &name, disabled, &code)
+}
+
+#[tauri::command]
+pub fn user_set_role(
+    state: State<'_, AppState>,
+    name: String,
+    role: String,
+    code: String,
+) -> Result<UserView> {
+    let (ctx, actor) = state.actor(Permission::ManageUsers)?;
+    let role = Role::parse("role", &role)?;
+    auth::set_role(&ctx, &actor, &name, role, &code)
+}

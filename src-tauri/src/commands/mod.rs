@@ -1,6 +1,7 @@
 //! Thin wrappers: each command takes the state, calls the core and returns its result or typed error
-//! (`{code, message, field}`). Every command is listed in build.rs and in the main window's capability.
+//! (`{code, message, field}`). Every command is listed once, in src/command_list.rs.
 
+pub mod account;
 pub mod auth;
 pub mod config;
 mod convert;

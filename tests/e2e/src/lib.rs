@@ -248,18 +248,27 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
 
 /// The current 6-digit code for a base32 secret, computed here from RFC 6238 rather than by the app's code.
 pub fn totp_now(secret_b32: &str) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("time")
-        .as_secs();
-    totp_at(secret_b32, now)
+    totp_at_step(secret_b32, current_step())
 }
 
-/// The code an authenticator shows at `unix_secs` (the next step's code is accepted too, once).
+/// The code an authenticator shows at `unix_secs`.
 pub fn totp_at(secret_b32: &str, unix_secs: u64) -> String {
+    totp_at_step(secret_b32, unix_secs / 30)
+}
+
+/// The current 30 s TOTP step.
+pub fn current_step() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs()
+        / 30
+}
+
+/// The code for one step; the app takes the steps just before and after now as well.
+pub fn totp_at_step(secret_b32: &str, step: u64) -> String {
     use hmac::{Hmac, Mac};
     let key = base32_decode(secret_b32).expect("base32 secret");
-    let step = unix_secs / 30;
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&key).expect("hmac key");
     mac.update(&step.to_be_bytes());
     let h = mac.finalize().into_bytes();

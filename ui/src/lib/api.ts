@@ -15,6 +15,7 @@ import type {
   HookView,
   OrderWebhooks,
   OrderWebhooksInput,
+  OwnSession,
   RecoverProgress,
   Role,
   Settings,
@@ -121,6 +122,16 @@ export const api = {
   usersList: () => call<User[]>('users_list'),
   userAdd: (name: string, role: Role, password: string) => call<User>('user_add', { name, role, password }),
   userRemove: (name: string) => call<null>('user_remove', { name }),
+  userReset2fa: (name: string, code: string) => call<User>('user_reset_2fa', { name, code }),
+  userSetDisabled: (name: string, disabled: boolean, code: string) =>
+    call<User>('user_set_disabled', { name, disabled, code }),
+  userSetRole: (name: string, role: Role, code: string) => call<User>('user_set_role', { name, role, code }),
+
+  passwordChange: (currentPassword: string, newPassword: string, code: string) =>
+    call<null>('password_change', { currentPassword, newPassword, code }),
+  recoveryCodesRenew: (code: string) => call<{ recoveryCodes: string[] }>('recovery_codes_renew', { code }),
+  ownSessions: () => call<OwnSession[]>('own_sessions'),
+  signOutEverywhere: () => call<number>('sign_out_everywhere'),
   auditList: (limit: number, beforeId?: number) =>
     call<AuditEntry[]>('audit_list', beforeId === undefined ? { limit } : { limit, beforeId }),
   settingsGet: () => call<Settings>('settings_get'),

@@ -20,6 +20,17 @@ export interface User {
   name: string;
   role: Role;
   totpEnrolled: boolean;
+  /** A disabled user cannot sign in. */
+  disabled: boolean;
+}
+
+/** One of the signed-in user's own sessions; `id` is a prefix of the token's hash, not the token. */
+export interface OwnSession {
+  id: string;
+  createdAtMs: number;
+  lastSeenMs: number;
+  unlocked: boolean;
+  current: boolean;
 }
 
 export interface AuthState {

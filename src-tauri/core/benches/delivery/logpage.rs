@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use hookdesk_core::auth::Permission;
 use hookdesk_core::delivery::log::{self, Filter};
 use hookdesk_core::Ctx;
 
-use crate::setup::bench_actor;
 use crate::BenchResult;
 
 pub struct PageTiming {
@@ -82,8 +82,13 @@ fn grow(db: &Path, target: u64) -> BenchResult<u64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM attempts", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
-fn time_page(ctx: &Ctx, name: &'static str, filter: &Filter) -> BenchResult<PageTiming> {
-    let actor = bench_actor();
+fn time_page(
+    ctx: &Ctx,
+    session: &str,
+    name: &'static str,
+    filter: &Filter,
+) -> BenchResult<PageTiming> {
+    let actor = hookdesk_core::auth::require(ctx, session, Permission::ReadLogs)?;
     let rows = log::list(ctx, &actor, filter)?.len();
     let mut runs = Vec::new();
     for _ in 0..7 {
@@ -100,7 +105,8 @@ fn time_page(ctx: &Ctx, name: &'static str, filter: &Filter) -> BenchResult<Page
     })
 }
 
-pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
+/// `session` is the set-up admin's; the copy of the data directory carries its session row along.
+pub fn run(source: &Ctx, session: &str, target: u64) -> BenchResult<LogPage> {
     source
         .db
         .conn()
@@ -124,9 +130,10 @@ pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
         ..f
     };
     let timings = vec![
-        time_page(&ctx, "newest page", &page(Filter::default()))?,
+        time_page(&ctx, session, "newest page", &page(Filter::default()))?,
         time_page(
             &ctx,
+            session,
             "one hook",
             &page(Filter {
                 hook: Some(hook.clone()),
@@ -135,6 +142,7 @@ pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
         )?,
         time_page(
             &ctx,
+            session,
             "one store",
             &page(Filter {
                 store: Some("bench-3".into()),
@@ -143,6 +151,7 @@ pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
         )?,
         time_page(
             &ctx,
+            session,
             "status dead (0.1%)",
             &page(Filter {
                 status: Some("dead".into()),
@@ -151,6 +160,7 @@ pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
         )?,
         time_page(
             &ctx,
+            session,
             "status failed (none)",
             &page(Filter {
                 status: Some("failed".into()),
@@ -159,6 +169,7 @@ pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
         )?,
         time_page(
             &ctx,
+            session,
             "one event id",
             &page(Filter {
                 event_id: Some(event_id),
@@ -167,6 +178,7 @@ pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
         )?,
         time_page(
             &ctx,
+            session,
             "page in the middle",
             &page(Filter {
                 before_id: Some(middle),
@@ -175,6 +187,7 @@ pub fn run(source: &Ctx, target: u64) -> BenchResult<LogPage> {
         )?,
         time_page(
             &ctx,
+            session,
             "hook + last hour",
             &page(Filter {
                 hook: Some(hook),

@@ -427,7 +427,7 @@ impl Bench {
         let Some(site) = &self.pushed else {
             return Ok(());
         };
-        let page = logpage::run(&site.ctx, self.cfg.log_rows)?;
+        let page = logpage::run(&site.ctx, &site.session, self.cfg.log_rows)?;
         self.report.info(
             "delivery-log page (100 rows) with attempts",
             format!(

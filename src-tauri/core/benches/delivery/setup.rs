@@ -5,7 +5,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use hookdesk_core::auth::{Actor, Role};
+use hookdesk_core::auth::{self, totp, Actor, Permission, Role};
 use hookdesk_core::config::{self, FreshCode};
 use hookdesk_core::delivery::engine::Engine;
 use hookdesk_core::delivery::{ingest, run, tokens};
@@ -20,18 +20,33 @@ use crate::BenchResult;
 
 pub const EVENT_TYPE: &str = "transaction.sale.success";
 
-pub fn bench_actor() -> Actor {
-    Actor {
-        user_id: 1,
-        name: "bench".into(),
-        role: Role::Admin,
-    }
+const PASSWORD: &str = "bench-password-canary";
+
+/// The code an authenticator app would show for `step`.
+fn code(secret: &[u8], step: i64) -> BenchResult<String> {
+    Ok(totp::code_at(secret, totp::DIGITS, (step * 30) as u64)?)
 }
 
-/// Stands in for the user's authenticator app: private-network hooks need a fresh two-factor code, and
-/// the benchmark's receiver is on loopback.
-fn bench_authenticator_stand_in(_: &Ctx, _: &Actor, _: &str) -> hookdesk_core::Result<()> {
-    Ok(())
+fn this_step(ctx: &Ctx) -> i64 {
+    ctx.clock.now_secs().div_euclid(30)
+}
+
+/// Signs `name` in and enrolls two-factor with a code computed from the key, as the person at the
+/// keyboard would with an authenticator app. The enrollment spends the step before now, which leaves
+/// this step and the next for two fresh codes. Returns the unlocked session's actor, its token and key.
+fn enroll(ctx: &Ctx, name: &str) -> BenchResult<(Actor, String, Vec<u8>)> {
+    let token = auth::sign_in(ctx, name, &Secret::new(PASSWORD))?
+        .token
+        .expose()
+        .to_string();
+    let key = auth::begin_enrollment(ctx, &token)?;
+    let secret = totp_rs::Secret::try_from_base32(key.secret_base32.expose())
+        .map_err(|e| format!("two-factor key: {e:?}"))?
+        .as_bytes()
+        .to_vec();
+    auth::confirm_enrollment_for_token(ctx, &token, &code(&secret, this_step(ctx) - 1)?)?;
+    let actor = auth::require(ctx, &token, Permission::OwnAccount)?;
+    Ok((actor, token, secret))
 }
 
 pub struct Site {
@@ -40,6 +55,8 @@ pub struct Site {
     pub ctx: Arc<Ctx>,
     pub token: Secret,
     pub stores: Vec<String>,
+    /// The admin's unlocked session, for reading the log.
+    pub session: String,
 }
 
 pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
@@ -47,7 +64,13 @@ pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
         .prefix("hookdesk-bench-")
         .tempdir()?;
     let ctx = Arc::new(Ctx::open(dir.path())?);
-    let actor = bench_actor();
+    auth::create_admin(&ctx, "bench", &Secret::new(PASSWORD))?;
+    let (actor, session, _) = enroll(&ctx, "bench")?;
+    // The log-page measurement reads through this session long after set-up.
+    auth::set_idle_minutes(&ctx, &actor, auth::MAX_IDLE_MINUTES)?;
+    // Every loopback hook needs a fresh code, and a code's step is accepted once: each helper admin
+    // brings two.
+    let mut helper: Option<(Actor, Vec<u8>, i64)> = None;
     let mut stores = Vec::with_capacity(hooks);
     for i in 0..hooks {
         let id = format!("bench-{i}");
@@ -76,11 +99,15 @@ pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
             allow_private_network: true,
             ..HookInput::default()
         };
-        let fresh = FreshCode {
-            code: "000000",
-            verify: bench_authenticator_stand_in,
-        };
-        config::hooks::create(&ctx, &actor, &input, Some(fresh))?;
+        if i % 2 == 0 {
+            let name = format!("bench-{i}");
+            auth::add_user(&ctx, &actor, &name, Role::Admin, &Secret::new(PASSWORD))?;
+            let (a, _, secret) = enroll(&ctx, &name)?;
+            helper = Some((a, secret, this_step(&ctx)));
+        }
+        let (creator, secret, step) = helper.as_ref().ok_or("no helper admin")?;
+        let c = code(secret, step + (i % 2) as i64)?;
+        config::hooks::create(&ctx, creator, &input, Some(FreshCode::totp(&c)))?;
         stores.push(id);
     }
     let token = tokens::create(&ctx, &actor)?;
@@ -89,6 +116,7 @@ pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
         ctx,
         token,
         stores,
+        session,
     })
 }
 

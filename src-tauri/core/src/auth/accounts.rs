@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::credentials::{check_new_password, hash_password, UserName};
 use super::enroll::pending_enrollment;
+use super::lifecycle::keep_last_admin;
 use super::session::{idle_minutes_conn, IDLE_SETTING, MAX_IDLE_MINUTES};
 use super::views::{Enrollment, UserView};
 use super::{Actor, Permission, Role};
@@ -65,7 +66,7 @@ pub fn add_user(
     audit::record(
         &conn,
         now,
-        Some(&actor.name),
+        Some(actor.name()),
         "user.add",
         name.as_str(),
         &json!({"role": role.as_str()}),
@@ -82,20 +83,15 @@ pub fn remove_user(ctx: &Ctx, actor: &Actor, name: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let user = users::by_name(&tx, name)?
         .ok_or_else(|| Error::NotFound(format!("user {}", name.trim())))?;
-    if user.id == actor.user_id {
+    if user.id == actor.user_id() {
         return Err(Error::invalid("name", "you cannot remove yourself"));
     }
-    if user.role == Role::Admin && users::count_admins(&tx)? <= 1 {
-        return Err(Error::invalid(
-            "name",
-            "the last administrator cannot be removed",
-        ));
-    }
+    keep_last_admin(&tx, &user, "removed")?;
     users::delete(&tx, user.id)?;
     audit::record(
         &tx,
         now,
-        Some(&actor.name),
+        Some(actor.name()),
         "user.remove",
         &user.name,
         &json!({"role": user.role.as_str()}),
@@ -131,7 +127,7 @@ pub fn set_idle_minutes(ctx: &Ctx, actor: &Actor, minutes: i64) -> Result<()> {
     audit::record(
         &conn,
         now,
-        Some(&actor.name),
+        Some(actor.name()),
         "settings.change",
         IDLE_SETTING,
         &json!({"from": before, "to": minutes}),

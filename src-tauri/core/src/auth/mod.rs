@@ -4,6 +4,7 @@ mod accounts;
 mod codes;
 mod credentials;
 mod enroll;
+mod lifecycle;
 pub mod recovery;
 mod roles;
 mod session;
@@ -16,9 +17,13 @@ pub use accounts::{
 pub use codes::LOCKOUT;
 pub use credentials::{UserName, MIN_PASSWORD_CHARS};
 pub use enroll::{begin_enrollment, confirm_enrollment_for_token, confirm_enrollment_for_user};
+pub use lifecycle::{
+    change_password, own_sessions, renew_recovery_codes, reset_two_factor, set_disabled, set_role,
+    sign_out_everywhere,
+};
 pub use roles::{Actor, Permission, Role};
 pub use session::{
     idle_minutes, lock, require, session_info, sign_in, sign_out, token_hash, unlock,
     verify_fresh_code, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
 };
-pub use views::{Enrollment, SessionInfo, SignIn, UnlockInfo, UserView};
+pub use views::{Enrollment, SessionInfo, SessionView, SignIn, UnlockInfo, UserView};

@@ -37,7 +37,7 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Manager => !matches!(p, ManageUsers | ReadAudit | ManageSettings),
-            Role::Support => matches!(p, ReadHooks | SendTest | ReadLogs | Resend),
+            Role::Support => matches!(p, ReadHooks | SendTest | ReadLogs | Resend | OwnAccount),
         }
     }
 }
@@ -56,6 +56,8 @@ pub enum Permission {
     ManageUsers,
     ReadAudit,
     ManageSettings,
+    /// One's own password, recovery codes and sessions: every role.
+    OwnAccount,
 }
 
 impl Permission {
@@ -73,19 +75,50 @@ impl Permission {
             ManageUsers => "manage users",
             ReadAudit => "read the audit log",
             ManageSettings => "change installation settings",
+            OwnAccount => "manage your own account",
         }
     }
 }
 
-/// The signed-in, unlocked user a command acts as.
+/// The signed-in, unlocked user a command acts as. Only the session check in this module builds one
+/// (`auth::require`), so holding an `Actor` is proof that a real, unlocked session stood behind the call;
+/// its fields are private so no front end can make itself an admin.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Actor {
-    pub user_id: i64,
-    pub name: String,
-    pub role: Role,
+    user_id: i64,
+    name: String,
+    role: Role,
+    /// The hash of the session this actor came from: "end my other sessions" keeps this one.
+    #[serde(skip)]
+    session: String,
 }
 
 impl Actor {
+    pub(crate) fn from_session(user_id: i64, name: String, role: Role, session: String) -> Actor {
+        Actor {
+            user_id,
+            name,
+            role,
+            session,
+        }
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    pub(crate) fn session_hash(&self) -> &str {
+        &self.session
+    }
+
     pub fn require(&self, p: Permission) -> crate::Result<()> {
         if self.role.allows(p) {
             Ok(())
@@ -110,11 +143,10 @@ mod tests {
         assert!(!Role::Support.allows(Permission::AllowPrivateNetwork));
         assert!(Role::Support.allows(Permission::SendTest));
         assert!(Role::Support.allows(Permission::Resend));
-        let a = Actor {
-            user_id: 1,
-            name: "s".into(),
-            role: Role::Support,
-        };
+        for role in [Role::Admin, Role::Manager, Role::Support] {
+            assert!(role.allows(Permission::OwnAccount));
+        }
+        let a = Actor::from_session(1, "s".into(), Role::Support, String::new());
         assert_eq!(
             a.require(Permission::EditHooks).unwrap_err().code(),
             "forbidden"

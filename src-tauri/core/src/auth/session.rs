@@ -63,7 +63,14 @@ fn load(
         sessions::delete(conn, &hash)?;
         return Ok(None);
     }
-    Ok(users::by_id(conn, s.user_id)?.map(|u| (s, u)))
+    match users::by_id(conn, s.user_id)? {
+        // Disabling ends sessions at once; this catches one that raced with it.
+        Some(u) if u.disabled_at.is_some() => {
+            sessions::delete(conn, &hash)?;
+            Ok(None)
+        }
+        other => Ok(other.map(|u| (s, u))),
+    }
 }
 
 /// Unlocked and not idle for longer than the timeout.
@@ -86,6 +93,18 @@ pub fn sign_in(ctx: &Ctx, name: &str, password: &Secret) -> Result<SignIn> {
     let now = ctx.now_ms();
     let conn = ctx.db.conn();
     let user = match row {
+        // A disabled user gets the same answer as a wrong password; the audit log says why.
+        Some(u) if ok && u.disabled_at.is_some() => {
+            audit::record(
+                &conn,
+                now,
+                None,
+                "user.sign_in_failed",
+                &attempted,
+                &json!({"reason": "disabled"}),
+            )?;
+            return Err(Error::Unauthorized);
+        }
         Some(u) if ok => u,
         _ => {
             audit::record(
@@ -191,11 +210,7 @@ pub fn require(ctx: &Ctx, token: &str, perm: Permission) -> Result<Actor> {
         return Err(Error::Locked);
     }
     sessions::touch(&conn, &s.token_hash, now)?;
-    let actor = Actor {
-        user_id: user.id,
-        name: user.name,
-        role: user.role,
-    };
+    let actor = Actor::from_session(user.id, user.name, user.role, s.token_hash);
     actor.require(perm)?;
     Ok(actor)
 }
@@ -220,7 +235,7 @@ pub fn session_info(ctx: &Ctx, token: &str) -> Result<SessionInfo> {
 pub fn verify_fresh_code(ctx: &Ctx, actor: &Actor, code: &str) -> Result<()> {
     let now = ctx.now_ms();
     let conn = ctx.db.conn();
-    let user = users::by_id(&conn, actor.user_id)?.ok_or(Error::Locked)?;
+    let user = users::by_id(&conn, actor.user_id())?.ok_or(Error::Locked)?;
     if !user.totp_confirmed {
         return Err(Error::EnrollmentRequired);
     }

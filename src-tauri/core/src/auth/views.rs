@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Role;
 use crate::domain::Secret;
+use crate::store::sessions::SessionRow;
 use crate::store::users::UserRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,6 +18,8 @@ pub struct UserView {
     /// Only while a lockout is running.
     pub locked_until_ms: Option<i64>,
     pub created_at_ms: i64,
+    /// A disabled user cannot sign in.
+    pub disabled: bool,
 }
 
 impl UserView {
@@ -28,6 +31,7 @@ impl UserView {
             totp_enrolled: row.totp_confirmed,
             locked_until_ms: row.locked_until.filter(|&t| t > now_ms),
             created_at_ms: row.created_at,
+            disabled: row.disabled_at.is_some(),
         }
     }
 }
@@ -72,4 +76,29 @@ pub struct SessionInfo {
     pub unlocked: bool,
     pub totp_enrolled: bool,
     pub idle_expires_at_ms: Option<i64>,
+}
+
+/// One of the signed-in user's own sessions. `id` is a prefix of the token's hash: enough to tell
+/// sessions apart, useless for signing in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionView {
+    pub id: String,
+    pub created_at_ms: i64,
+    pub last_seen_ms: i64,
+    pub unlocked: bool,
+    /// The session asking.
+    pub current: bool,
+}
+
+impl SessionView {
+    pub fn from_row(row: &SessionRow, current_hash: &str) -> SessionView {
+        SessionView {
+            id: row.token_hash.chars().take(12).collect(),
+            created_at_ms: row.created_at,
+            last_seen_ms: row.last_seen,
+            unlocked: row.unlocked_at.is_some(),
+            current: row.token_hash == current_hash,
+        }
+    }
 }

@@ -16,24 +16,18 @@ use serde_json::Value;
 use crate::auth::{Actor, Permission};
 use crate::{Ctx, Error, Result};
 
-/// Checks a two-factor code for the acting user (consuming it, with the usual lockout rules).
-pub type CodeVerifier = fn(&Ctx, &Actor, &str) -> Result<()>;
-
 /// Proof the caller collected for a sensitive change: turning on private-network targets needs a fresh
-/// two-factor code (DESIGN §4). Front ends pass [`FreshCode::totp`]; tests may pass their own verifier.
+/// two-factor code (README, Security model). It carries only the code; the accounts module checks it
+/// against the acting user, with the usual replay and lockout rules.
 #[derive(Clone, Copy)]
 pub struct FreshCode<'a> {
-    pub code: &'a str,
-    pub verify: CodeVerifier,
+    code: &'a str,
 }
 
 impl<'a> FreshCode<'a> {
-    /// The user's current TOTP code, checked by the accounts module.
+    /// The user's current TOTP code.
     pub fn totp(code: &'a str) -> FreshCode<'a> {
-        FreshCode {
-            code,
-            verify: crate::auth::verify_fresh_code,
-        }
+        FreshCode { code }
     }
 }
 
@@ -44,7 +38,7 @@ impl std::fmt::Debug for FreshCode<'_> {
 }
 
 /// Called only when private-network access is being turned on, and before the shared connection is
-/// locked: the verifier records its own use of the code.
+/// locked: the check records its own use of the code.
 fn require_private_network(ctx: &Ctx, actor: &Actor, fresh: Option<FreshCode<'_>>) -> Result<()> {
     actor.require(Permission::AllowPrivateNetwork)?;
     let fresh = fresh.ok_or_else(|| {
@@ -53,7 +47,7 @@ fn require_private_network(ctx: &Ctx, actor: &Actor, fresh: Option<FreshCode<'_>
             "enter a current two-factor code to allow private-network targets",
         )
     })?;
-    (fresh.verify)(ctx, actor, fresh.code)
+    crate::auth::verify_fresh_code(ctx, actor, fresh.code)
 }
 
 /// The one place configuration changes reach the audit log.
@@ -68,7 +62,7 @@ fn audit(
     crate::store::audit::record(
         conn,
         ctx.now_ms(),
-        Some(&actor.name),
+        Some(actor.name()),
         action,
         target,
         detail,

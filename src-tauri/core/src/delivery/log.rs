@@ -219,7 +219,7 @@ pub fn resend(ctx: &Ctx, actor: &Actor, delivery_id: i64) -> Result<i64> {
     crate::store::audit::record(
         &conn,
         now,
-        Some(&actor.name),
+        Some(actor.name()),
         "delivery.resend",
         &delivery_id.to_string(),
         &serde_json::json!({}),
@@ -241,7 +241,7 @@ pub fn recover(ctx: &Ctx, actor: &Actor, hook_id: &str, since: i64) -> Result<us
     crate::store::audit::record(
         &conn,
         now,
-        Some(&actor.name),
+        Some(actor.name()),
         "delivery.recover",
         hook_id,
         &serde_json::json!({"since": crate::clock::rfc3339(since), "deliveries": n}),

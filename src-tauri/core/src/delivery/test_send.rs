@@ -69,7 +69,7 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
         crate::store::audit::record(
             &tx,
             now,
-            Some(&actor.name),
+            Some(actor.name()),
             "hook.send_test",
             &req.hook_id,
             &serde_json::json!({"event": event.name()}),

@@ -15,12 +15,12 @@ pub fn create(ctx: &Ctx, actor: &Actor) -> Result<Secret> {
     let conn = ctx.db.conn();
     conn.execute(
         "INSERT INTO ingest_tokens (token_hash, created_by, created_at) VALUES (?1, ?2, ?3)",
-        rusqlite::params![hash(&token), actor.name, ctx.now_ms()],
+        rusqlite::params![hash(&token), actor.name(), ctx.now_ms()],
     )?;
     crate::store::audit::record(
         &conn,
         ctx.now_ms(),
-        Some(&actor.name),
+        Some(actor.name()),
         "ingest_token.create",
         "ingest",
         &serde_json::json!({}),

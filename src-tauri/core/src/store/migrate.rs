@@ -3,6 +3,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::{Error, Result};
 
 /// Applied in order; each is recorded in `schema_migrations`. Never edit one that has shipped: add another.
+/// Versions need not be contiguous: each is applied when its own row is missing, so a lower number that
+/// arrives after a higher one (from another line of work) still runs.
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/0001_init.sql")),
     (2, "auth", include_str!("../../migrations/0002_auth.sql")),
@@ -21,10 +23,15 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "secret_rollover",
         include_str!("../../migrations/0005_secret_rollover.sql"),
     ),
+    (
+        6,
+        "accounts",
+        include_str!("../../migrations/0006_accounts.sql"),
+    ),
 ];
 
 pub fn known_schema_version() -> i64 {
-    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+    MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
 }
 
 pub fn current_version(conn: &Connection) -> Result<i64> {
@@ -50,7 +57,12 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
     if found > known {
         return Err(Error::SchemaTooNew { found, known });
     }
-    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
+    let applied: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT version FROM schema_migrations")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.execute(

@@ -73,3 +73,29 @@ pub fn delete(conn: &Connection, token_hash: &str) -> Result<bool> {
 pub fn delete_idle(conn: &Connection, before_ms: i64) -> Result<usize> {
     Ok(conn.execute("DELETE FROM sessions WHERE last_seen < ?1", [before_ms])?)
 }
+
+/// Ends every session of a user but `keep` (the one making the change, when it should survive).
+pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
+        params![user_id, keep],
+    )?)
+}
+
+/// A user's sessions, most recently used first.
+pub fn list_for_user(conn: &Connection, user_id: i64) -> Result<Vec<SessionRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT token_hash, user_id, created_at, last_seen, unlocked_at FROM sessions
+         WHERE user_id = ?1 ORDER BY last_seen DESC",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(SessionRow {
+            token_hash: r.get(0)?,
+            user_id: r.get(1)?,
+            created_at: r.get(2)?,
+            last_seen: r.get(3)?,
+            unlocked_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}

@@ -19,6 +19,8 @@ pub struct UserRow {
     pub locked_until: Option<i64>,
     pub lockout_count: i64,
     pub created_at: i64,
+    /// Set while an admin has disabled the user.
+    pub disabled_at: Option<i64>,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -30,6 +32,7 @@ impl std::fmt::Debug for UserRow {
             .field("totp_confirmed", &self.totp_confirmed)
             .field("failed_attempts", &self.failed_attempts)
             .field("locked_until", &self.locked_until)
+            .field("disabled_at", &self.disabled_at)
             .finish_non_exhaustive()
     }
 }
@@ -52,7 +55,7 @@ pub struct Failure {
 
 const COLUMNS: &str =
     "id, name, role, password_hash, totp_secret, totp_confirmed, last_totp_step, \
-                       failed_attempts, locked_until, lockout_count, created_at";
+                       failed_attempts, locked_until, lockout_count, created_at, disabled_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     let role: String = r.get(2)?;
@@ -71,6 +74,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         locked_until: r.get(8)?,
         lockout_count: r.get(9)?,
         created_at: r.get(10)?,
+        disabled_at: r.get(11)?,
     })
 }
 
@@ -83,12 +87,48 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
 }
 
-pub fn count_admins(conn: &Connection) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT COUNT(*) FROM users WHERE role = 'admin'", [], |r| {
-            r.get(0)
-        })?,
-    )
+/// Admins who may still sign in, other than `except` (the user about to be changed).
+pub fn count_enabled_admins_except(conn: &Connection, except: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id != ?1",
+        [except],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_role(conn: &Connection, id: i64, role: Role) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET role = ?2 WHERE id = ?1",
+        params![id, role.as_str()],
+    )?;
+    Ok(())
+}
+
+/// `Some(now)` disables, `None` enables.
+pub fn set_disabled(conn: &Connection, id: i64, disabled_at: Option<i64>) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET disabled_at = ?2 WHERE id = ?1",
+        params![id, disabled_at],
+    )?;
+    Ok(())
+}
+
+pub fn set_password_hash(conn: &Connection, id: i64, password_hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![id, password_hash],
+    )?;
+    Ok(())
+}
+
+/// Forgets the user's two-factor key and recovery codes; they enroll again at their next sign-in.
+pub fn clear_two_factor(conn: &Connection, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET totp_secret = NULL, totp_confirmed = 0 WHERE id = ?1",
+        [id],
+    )?;
+    conn.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [id])?;
+    Ok(())
 }
 
 pub fn insert(

@@ -5,7 +5,7 @@ import Gate from './Gate.svelte';
 import { session } from './session.svelte';
 
 const CODES = Array.from({ length: 10 }, (_, i) => `code-${i}`);
-const USER = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: false };
+const USER = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: false, disabled: false };
 
 describe('enrollment', () => {
   it('shows QR and key, confirms a code, then lists the recovery codes once', async () => {

@@ -19,27 +19,36 @@ pub const SESSION_ENV: &str = "HOOKDESK_SESSION";
 pub enum AuthCmd {
     /// Create the database and the first admin; prints the two-factor key to add to an authenticator app.
     Init {
+        /// Name of the first administrator.
         #[arg(long, value_name = "NAME")]
         admin: String,
         /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Two-factor enrollment.
+    /// Two-factor enrollment and recovery codes.
     #[command(name = "2fa", subcommand)]
     TwoFactor(TwoFactorCmd),
     /// Sign in and unlock; prints a session token for HOOKDESK_SESSION.
     Unlock {
+        /// The user signing in.
         #[arg(long, value_name = "NAME")]
         user: String,
         /// A 6-digit code from the authenticator app, or a recovery code.
         #[arg(long)]
         code: String,
+        /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
     },
     /// Lock the session in HOOKDESK_SESSION.
     Lock,
+    /// Change your password: stdin holds the current password, then the new one (two lines).
+    Passwd {
+        /// A current 6-digit code from your authenticator app.
+        #[arg(long)]
+        code: String,
+    },
     /// Manage users (admin).
     #[command(subcommand)]
     User(UserCmd),
@@ -49,15 +58,25 @@ pub enum AuthCmd {
 pub enum TwoFactorCmd {
     /// Show the two-factor key of a user who has not enrolled yet (checks the password).
     Enroll {
+        /// The user enrolling.
         #[arg(long, value_name = "NAME")]
         user: String,
+        /// Read the password from the first line of stdin.
         #[arg(long)]
         password_stdin: bool,
     },
     /// Confirm enrollment with a code from the app; prints the recovery codes once.
     Confirm {
+        /// The user enrolling.
         #[arg(long, value_name = "NAME")]
         user: String,
+        /// The 6-digit code the authenticator app shows for the new key.
+        #[arg(long)]
+        code: String,
+    },
+    /// Ten new recovery codes for the signed-in user, printed once; the old ones stop working.
+    RecoveryCodes {
+        /// A current 6-digit code from your authenticator app.
         #[arg(long)]
         code: String,
     },
@@ -65,19 +84,61 @@ pub enum TwoFactorCmd {
 
 #[derive(Subcommand)]
 pub enum UserCmd {
+    /// Add a user, who enrolls two-factor at their first sign-in.
     Add(UserAdd),
-    /// Remove a user (not yourself, not the last admin).
+    /// Remove a user (not yourself, not the last enabled admin).
     Remove {
+        /// The user to remove.
         name: String,
     },
+    /// List users.
     List,
+    /// Clear a user's two-factor key and recovery codes and end their sessions; they enroll again.
+    #[command(name = "reset-2fa")]
+    ResetTwoFactor {
+        /// The user whose two-factor sign-in is reset.
+        name: String,
+        /// A current 6-digit code from your own authenticator app.
+        #[arg(long)]
+        code: String,
+    },
+    /// Stop a user from signing in and end their sessions (not yourself, not the last enabled admin).
+    Disable {
+        /// The user to disable.
+        name: String,
+        /// A current 6-digit code from your own authenticator app.
+        #[arg(long)]
+        code: String,
+    },
+    /// Let a disabled user sign in again.
+    Enable {
+        /// The user to enable.
+        name: String,
+        /// A current 6-digit code from your own authenticator app.
+        #[arg(long)]
+        code: String,
+    },
+    /// Change a user's role (the last enabled admin cannot be demoted).
+    Role {
+        /// The user whose role changes.
+        name: String,
+        /// The new role.
+        #[arg(long, value_parser = ["admin", "manager", "support"])]
+        role: String,
+        /// A current 6-digit code from your own authenticator app.
+        #[arg(long)]
+        code: String,
+    },
 }
 
 #[derive(Args)]
 pub struct UserAdd {
+    /// The new user's name.
     name: String,
+    /// What the user may do.
     #[arg(long, value_parser = ["admin", "manager", "support"])]
     role: String,
+    /// Read the new user's password from the first line of stdin.
     #[arg(long)]
     password_stdin: bool,
 }
@@ -107,6 +168,32 @@ fn read_password(password_stdin: bool) -> Result<Secret> {
         return Err(Error::invalid("password", "no password on stdin"));
     }
     Ok(Secret::new(trimmed))
+}
+
+/// `passwd`'s stdin: the current password, then the new one, one per line.
+fn read_password_pair() -> Result<(Secret, Secret)> {
+    let stdin = std::io::stdin();
+    let mut lock = stdin.lock();
+    let mut line = || -> Result<Secret> {
+        let mut l = String::new();
+        lock.read_line(&mut l)?;
+        Ok(Secret::new(l.trim_end_matches(['\r', '\n'])))
+    };
+    let current = line()?;
+    if current.expose().is_empty() {
+        return Err(Error::invalid(
+            "currentPassword",
+            "stdin must hold the current password, then the new one, one per line",
+        ));
+    }
+    let new = line()?;
+    if new.expose().is_empty() {
+        return Err(Error::invalid(
+            "newPassword",
+            "no new password on the second line of stdin",
+        ));
+    }
+    Ok((current, new))
 }
 
 fn totp_json(e: &auth::Enrollment) -> serde_json::Value {
@@ -186,6 +273,44 @@ pub fn run(cmd: &AuthCmd, data_dir: &Path, json_out: bool) -> Result<()> {
             let actor = session_actor(&ctx, Permission::ManageUsers)?;
             auth::remove_user(&ctx, &actor, name)?;
             print(json_out, &json!({"removed": name.trim()}));
+        }
+        AuthCmd::TwoFactor(TwoFactorCmd::RecoveryCodes { code }) => {
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::OwnAccount)?;
+            let codes = auth::renew_recovery_codes(&ctx, &actor, code)?;
+            print(json_out, &json!({"recovery_codes": codes}));
+        }
+        AuthCmd::Passwd { code } => {
+            let (current, new) = read_password_pair()?;
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::OwnAccount)?;
+            auth::change_password(&ctx, &actor, &current, &new, code)?;
+            print(json_out, &json!({"password_changed": true}));
+        }
+        AuthCmd::User(UserCmd::ResetTwoFactor { name, code }) => {
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::ManageUsers)?;
+            let user = auth::reset_two_factor(&ctx, &actor, name, code)?;
+            print(json_out, &json!({"user": to_json(&user)?}));
+        }
+        AuthCmd::User(UserCmd::Disable { name, code }) => {
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::ManageUsers)?;
+            let user = auth::set_disabled(&ctx, &actor, name, true, code)?;
+            print(json_out, &json!({"user": to_json(&user)?}));
+        }
+        AuthCmd::User(UserCmd::Enable { name, code }) => {
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::ManageUsers)?;
+            let user = auth::set_disabled(&ctx, &actor, name, false, code)?;
+            print(json_out, &json!({"user": to_json(&user)?}));
+        }
+        AuthCmd::User(UserCmd::Role { name, role, code }) => {
+            let role = Role::parse("role", role)?;
+            let ctx = Ctx::open(data_dir)?;
+            let actor = session_actor(&ctx, Permission::ManageUsers)?;
+            let user = auth::set_role(&ctx, &actor, name, role, code)?;
+            print(json_out, &json!({"user": to_json(&user)?}));
         }
         AuthCmd::User(UserCmd::List) => {
             let ctx = Ctx::open(data_dir)?;

@@ -34,6 +34,7 @@ pub enum ConfigCmd {
     Export,
     /// Import a configuration file written by `export`; nothing is written unless all of it is valid.
     Import {
+        /// The JSON file to read.
         file: PathBuf,
         /// A current two-factor code, needed when the file allows private-network targets.
         #[arg(long)]
@@ -43,22 +44,31 @@ pub enum ConfigCmd {
 
 #[derive(Subcommand)]
 pub enum StoreCmd {
+    /// Add a store.
     Add {
+        /// The store's id, a slug such as store-12.
         id: String,
+        /// The store's display name.
         #[arg(long)]
         name: String,
+        /// The payment merchant key used in merchant (003) events.
         #[arg(long)]
         merch_key: Option<String>,
+        /// The 24-hex restaurant id used in order-injection (001) events.
         #[arg(long, value_name = "HEX24")]
         restaurant_id: Option<String>,
     },
+    /// List stores.
     List,
 }
 
 #[derive(Subcommand)]
 pub enum HookCmd {
+    /// Add a hook; prints it with secrets masked.
     Add(HookFlags),
+    /// Change a hook; flags not given keep their value.
     Edit {
+        /// The hook to change.
         id: String,
         #[command(flatten)]
         flags: HookFlags,
@@ -66,26 +76,39 @@ pub enum HookCmd {
         #[arg(long)]
         reset_auth: bool,
     },
+    /// List hooks (secrets masked).
     List {
+        /// Only hooks whose label or URL contains this text.
         #[arg(long)]
         search: Option<String>,
+        /// Only hooks subscribed to this event type.
         #[arg(long)]
         event: Option<String>,
+        /// Only hooks that deliver for this store.
         #[arg(long)]
         store: Option<String>,
-        #[arg(long)]
+        /// Only enabled (true) or disabled (false) hooks.
+        #[arg(long, value_name = "true|false")]
         enabled: Option<bool>,
     },
+    /// Show one hook (secrets masked).
     Show {
+        /// The hook to show.
         id: String,
     },
+    /// Delete a hook.
     Delete {
+        /// The hook to delete.
         id: String,
     },
+    /// Turn a hook on.
     Enable {
+        /// The hook to enable.
         id: String,
     },
+    /// Turn a hook off; nothing is sent to it until it is enabled again.
     Disable {
+        /// The hook to disable.
         id: String,
     },
     /// Print the hook's signing secret once (admin or manager; needs a fresh two-factor code).
@@ -121,26 +144,37 @@ pub enum HookCmd {
 
 #[derive(Args, Default)]
 pub struct HookFlags {
+    /// A name for the hook, shown in lists.
     #[arg(long)]
     label: Option<String>,
+    /// Where events are sent (https, or http for private-network hooks).
     #[arg(long)]
     url: Option<String>,
+    /// An event type to subscribe to; repeat for more.
     #[arg(long = "event", value_name = "E")]
     events: Vec<String>,
+    /// A store whose events the hook receives; repeat for more.
     #[arg(long = "store", value_name = "S", conflicts_with = "all_stores")]
     stores: Vec<String>,
+    /// Receive the events of every store (integrator level).
     #[arg(long)]
     all_stores: bool,
+    /// The app type, for order-status and rider events.
     #[arg(long, value_parser = ["channel", "pos", "rider", "loyalty"])]
     app_type: Option<String>,
+    /// How the hook authenticates; the value comes from HOOKDESK_AUTH_VALUE.
     #[arg(long, value_parser = ["none", "header", "bearer", "authorization", "basic"])]
     auth: Option<String>,
+    /// The header name, for --auth header.
     #[arg(long)]
     auth_name: Option<String>,
+    /// The user name, for --auth basic.
     #[arg(long)]
     auth_username: Option<String>,
+    /// How requests are signed; the key comes from HOOKDESK_SIGNING_KEY.
     #[arg(long, value_parser = ["none", "source-key", "signature-key", "standard"])]
     signature: Option<String>,
+    /// The retry schedule after a failed try.
     #[arg(long, value_parser = ["standard", "usaepay", "ordatic"])]
     retry: Option<String>,
     /// `--ordered` or `--ordered=false`.
@@ -149,6 +183,7 @@ pub struct HookFlags {
     /// `--allow-private-network` (needs --code) or `--allow-private-network=false`.
     #[arg(long, num_args = 0..=1, default_missing_value = "true", require_equals = true)]
     allow_private_network: Option<bool>,
+    /// How long one try may take, in milliseconds.
     #[arg(long)]
     timeout_ms: Option<i64>,
     /// A current two-factor code, needed to allow private-network targets.
@@ -160,30 +195,43 @@ pub struct HookFlags {
 pub enum OrderWebhooksCmd {
     /// Change the page; header value from HOOKDESK_AUTH_VALUE. Flags not given keep their value.
     Set {
+        /// The store whose page changes.
         #[arg(long)]
         store: String,
+        /// The request header's name; its value comes from HOOKDESK_AUTH_VALUE.
         #[arg(long)]
         header_name: Option<String>,
+        /// Where order.open events go.
         #[arg(long)]
         open_url: Option<String>,
-        #[arg(long, value_parser = on_off)]
+        /// Send order.open events.
+        #[arg(long, value_parser = on_off, value_name = "on|off")]
         open: Option<bool>,
+        /// Where order.update events go.
         #[arg(long)]
         update_url: Option<String>,
-        #[arg(long, value_parser = on_off)]
+        /// Send order.update events.
+        #[arg(long, value_parser = on_off, value_name = "on|off")]
         update: Option<bool>,
+        /// Where order.close events go.
         #[arg(long)]
         close_url: Option<String>,
-        #[arg(long, value_parser = on_off)]
+        /// Send order.close events.
+        #[arg(long, value_parser = on_off, value_name = "on|off")]
         close: Option<bool>,
-        #[arg(long, value_parser = on_off)]
+        /// "3rd Order Web Hooks is Active": POS-sourced orders go to the Open URL too.
+        #[arg(long, value_parser = on_off, value_name = "on|off")]
         third_party: Option<bool>,
-        #[arg(long, value_parser = on_off)]
+        /// Allow private-network (LAN) targets; turning it on needs --code.
+        #[arg(long, value_parser = on_off, value_name = "on|off")]
         allow_private_network: Option<bool>,
+        /// A current two-factor code, needed to allow private-network targets.
         #[arg(long)]
         code: Option<String>,
     },
+    /// Show a store's page (the header value masked).
     Show {
+        /// The store whose page is shown.
         #[arg(long)]
         store: String,
     },

@@ -20,8 +20,10 @@ use crate::{print, to_json};
 pub enum DeliveryCmd {
     /// Queue a live event; prints {"event_id", "deliveries"}.
     Emit {
+        /// The event type, e.g. order.open or transaction.sale.success.
         #[arg(long = "type")]
         event_type: String,
+        /// The store the event belongs to.
         #[arg(long)]
         store: String,
         /// The event's data as JSON, or @FILE to read it from a file.
@@ -30,26 +32,34 @@ pub enum DeliveryCmd {
         /// Idempotency key: a repeated key queues nothing new.
         #[arg(long)]
         key: Option<String>,
+        /// Ordering key (the order id) when the event's data does not carry one.
         #[arg(long)]
         order_key: Option<String>,
     },
     /// Send a test event to a hook now and print the attempt.
     SendTest {
+        /// The hook to send to.
         hook_id: String,
+        /// The event type to send.
         #[arg(long)]
         event: String,
         /// Data as JSON or @FILE; the event's sample payload when absent.
         #[arg(long)]
         data: Option<String>,
+        /// The store the test event names; the hook's first store when absent.
         #[arg(long)]
         store: Option<String>,
     },
     /// List deliveries, newest first.
     Deliveries(DeliveriesArgs),
     /// Send a delivery again now.
-    Resend { delivery_id: i64 },
+    Resend {
+        /// The delivery to send again.
+        delivery_id: i64,
+    },
     /// Queue again every failed or dead delivery of a hook since a time.
     Recover {
+        /// The hook whose deliveries are queued again.
         #[arg(long)]
         hook: String,
         /// RFC 3339, e.g. 2026-01-31T00:00:00Z.
@@ -58,6 +68,7 @@ pub enum DeliveryCmd {
     },
     /// Run the delivery engine and the ingest API until SIGTERM or Ctrl-C.
     Serve {
+        /// The address the ingest API listens on.
         #[arg(long, default_value = ingest::DEFAULT_LISTEN)]
         listen: String,
     },
@@ -74,14 +85,19 @@ pub enum TokenCmd {
 
 #[derive(Args)]
 pub struct DeliveriesArgs {
+    /// Only deliveries to this hook.
     #[arg(long)]
     hook: Option<String>,
+    /// Only deliveries of this event id.
     #[arg(long)]
     event: Option<String>,
-    #[arg(long)]
+    /// Only deliveries in this state.
+    #[arg(long, value_name = "pending|delivering|succeeded|failed|dead")]
     status: Option<String>,
+    /// Only deliveries for this store.
     #[arg(long)]
     store: Option<String>,
+    /// At most this many deliveries.
     #[arg(long)]
     limit: Option<usize>,
 }

@@ -3,11 +3,12 @@
 mod auth;
 mod config;
 mod delivery;
+mod manners;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use hookdesk_core::store::Db;
 use hookdesk_core::{Error, Result};
 use serde_json::Value;
@@ -39,6 +40,21 @@ enum Cmd {
     Delivery(delivery::DeliveryCmd),
     /// Version, data directory and schema version.
     Status,
+    /// Print a shell completion script (e.g. `hookdesk completions bash > /etc/bash_completion.d/hookdesk`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff), generated from the same definitions as `--help`.
+    Man,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[global_allocator]
@@ -46,7 +62,10 @@ static ALLOCATOR: hookdesk_core::Allocator = hookdesk_core::Allocator;
 
 fn main() -> ExitCode {
     hookdesk_core::logging::init_or_warn();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return manners::usage_error(e),
+    };
     let json = cli.json;
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,5 +116,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Delivery(cmd) => delivery::run(&data_dir(&cli), cli.json, cmd),
+        Cmd::Completions { shell } => manners::completions(*shell),
+        Cmd::Man => manners::man_page(),
     }
 }
