@@ -15,6 +15,7 @@ mod config_secrets;
 mod config_support;
 mod config_transfer;
 mod db_open;
+mod durability_full_disk;
 mod durability_sync;
 mod engine_batches;
 mod engine_crash;

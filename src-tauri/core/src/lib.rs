@@ -12,6 +12,7 @@ pub mod error;
 pub mod logging;
 pub mod paths;
 pub mod status;
+pub mod storage_health;
 pub mod store;
 
 pub use ctx::Ctx;

@@ -44,11 +44,18 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
         }
         let now = ctx.now_ms();
         if now - last_beat >= HEARTBEAT_MS {
-            if !lease.try_acquire(&ctx, now)? {
-                tracing::warn!("another engine took over this data directory; stopping");
-                break;
+            // A heartbeat that cannot be written (a full disk) is tried again on the next pass: the
+            // engine keeps delivering what it can and resumes recording once there is space.
+            let beat = lease.try_acquire(&ctx, now);
+            ctx.storage.note(&beat);
+            match beat {
+                Ok(true) => last_beat = now,
+                Ok(false) => {
+                    tracing::warn!("another engine took over this data directory; stopping");
+                    break;
+                }
+                Err(e) => tracing::error!(error = %e, "renewing the engine lease failed"),
             }
-            last_beat = now;
         }
         let mut claimed = 0;
         match engine.dispatch(now) {
@@ -58,7 +65,10 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
                     tasks.spawn(async move { h.await.unwrap_or(Next::Dead) });
                 }
             }
-            Err(e) => tracing::error!(error = %e, "claiming deliveries failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "claiming deliveries failed");
+                ctx.storage.failed(&e);
+            }
         }
         while tasks.try_join_next().is_some() {}
         // Due work that could not be claimed is waiting on a busy destination or an earlier delivery of
