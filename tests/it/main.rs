@@ -10,6 +10,7 @@ mod auth_sessions;
 mod auth_totp;
 mod config_cli;
 mod config_hooks;
+mod config_lifecycle;
 mod config_order_webhooks;
 mod config_secrets;
 mod config_support;

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod ctx;
+pub mod data;
 pub mod delivery;
 pub mod domain;
 pub mod error;

@@ -3,8 +3,10 @@
 mod migrate;
 
 pub mod audit;
+pub mod backup;
 pub mod hooks;
 pub mod order_webhooks;
+pub mod retention;
 pub mod sessions;
 pub mod stores;
 pub mod users;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod config;
+mod data;
 mod delivery;
 
 use std::path::PathBuf;
@@ -37,6 +38,8 @@ enum Cmd {
     Config(Box<config::ConfigCmd>),
     #[command(flatten)]
     Delivery(delivery::DeliveryCmd),
+    #[command(flatten)]
+    Data(data::DataCmd),
     /// Version, data directory and schema version.
     Status,
 }
@@ -97,5 +100,6 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Delivery(cmd) => delivery::run(&data_dir(&cli), cli.json, cmd),
+        Cmd::Data(cmd) => data::run(cmd, &data_dir(&cli), cli.json),
     }
 }
