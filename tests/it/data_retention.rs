@@ -62,7 +62,11 @@ async fn finished_work_is_pruned_and_open_work_never_is() {
     let cutoff = retention::cutoff(&e.ctx, e.now()).unwrap();
     let p = retention::prune(&e.ctx, cutoff, usize::MAX).unwrap();
     assert_eq!(p.deliveries, 60, "the succeeded and the dead ones");
-    assert_eq!(p.attempts, 30 + 3 * 30, "their attempts: one each, three per dead one");
+    assert_eq!(
+        p.attempts,
+        30 + 3 * 30,
+        "their attempts: one each, three per dead one"
+    );
     assert_eq!(p.events, 0, "every event still has a retrying delivery");
     assert_eq!(status("failed"), 30, "retrying work is never pruned");
     assert_eq!(e.count("SELECT COUNT(*) FROM events"), 30);

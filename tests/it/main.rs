@@ -15,6 +15,7 @@ mod config_order_webhooks;
 mod config_secrets;
 mod config_support;
 mod config_transfer;
+mod data_backup;
 mod data_retention;
 mod db_open;
 mod durability_full_disk;

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::crypto::KEY_CHECK_SETTING;
@@ -15,8 +15,7 @@ use crate::{Error, Result};
 pub fn copy_online(src: &Connection, dest: &Path) -> Result<()> {
     let mut out = Connection::open(dest)?;
     {
-        let b = Backup::new(src, &mut out)?;
-        b.run_to_completion(-1, Duration::ZERO, None)?;
+        copy_all(&Backup::new(src, &mut out)?)?;
     }
     out.pragma_update(None, "journal_mode", "DELETE")?;
     // Sign-in sessions are not data to keep: a backup never carries a usable session.
@@ -25,6 +24,23 @@ pub fn copy_online(src: &Connection, dest: &Path) -> Result<()> {
     drop(out);
     std::fs::File::open(dest)?.sync_all()?;
     Ok(())
+}
+
+/// Copies every page in one step (-1: all pages), so the copy is one read transaction's snapshot. A
+/// writer holding the source busy only delays it.
+fn copy_all(b: &Backup<'_, '_>) -> Result<()> {
+    for _ in 0..1000 {
+        match b.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More | StepResult::Busy | StepResult::Locked => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            _ => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+    Err(Error::Conflict(
+        "the database stayed busy; the backup was not taken, try again".into(),
+    ))
 }
 
 /// What a backup file says about itself before it is restored.
@@ -70,8 +86,7 @@ pub fn restore_into(file: &Path, dest: &Path) -> Result<()> {
     let src = Connection::open_with_flags(file, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut out = Connection::open(dest)?;
     {
-        let b = Backup::new(&src, &mut out)?;
-        b.run_to_completion(-1, Duration::ZERO, None)?;
+        copy_all(&Backup::new(&src, &mut out)?)?;
     }
     out.pragma_update(None, "journal_mode", "WAL")?;
     out.pragma_update(None, "synchronous", "FULL")?;
