@@ -231,6 +231,9 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
     let hook = config::hooks::load_for_delivery(&ctx, &secret_hook).unwrap();
     match hook.auth {
         hookdesk_core::domain::HookAuth::Bearer { token } => assert_eq!(token.expose(), CANARY),
-        other => panic!("the restored hook lost its authentication: {}", other.kind()),
+        other => panic!(
+            "the restored hook lost its authentication: {}",
+            other.kind()
+        ),
     }
 }

@@ -156,3 +156,80 @@ fn the_retention_setting_is_validated_and_for_admins() {
     let before = retention::cutoff(&e.ctx, e.now()).unwrap();
     assert_eq!(before, e.now() - 7 * DAY);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_prunes_old_finished_work_by_itself() {
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    use crate::engine_crash::{set_up_with_session, start_serve};
+    use crate::support::TestDir;
+
+    let dir = TestDir::new();
+    let path = dir.path();
+    let receiver = TestReceiver::start(Reply::status(200)).await;
+    let (_, token) = {
+        let (p, u) = (path.clone(), receiver.url("/prune"));
+        tokio::task::spawn_blocking(move || set_up_with_session(&p, &u))
+            .await
+            .unwrap()
+    };
+    let ctx = hookdesk_core::Ctx::open(&path).unwrap();
+    let count = |sql: &str| -> i64 { ctx.db.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let stop = |mut c: std::process::Child| {
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+        c.wait().unwrap();
+    };
+    let (serve, addr) = start_serve(&path);
+    let http = reqwest::Client::new();
+    for i in 0..10 {
+        let body =
+            json!({"type": EVENT, "store": "store-1", "data": data(i), "key": format!("p-{i}")});
+        let r = http
+            .post(format!("http://{addr}/v1/events"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 202);
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count("SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded'") < 10 {
+        assert!(Instant::now() < deadline, "the events were not delivered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop(serve);
+    // Make the finished work 40 days old, keep one pending delivery young and one old.
+    ctx.db
+        .conn()
+        .execute_batch(&format!(
+            "UPDATE events SET created_at = created_at - {old};
+             UPDATE deliveries SET created_at = created_at - {old}, updated_at = updated_at - {old};
+             UPDATE deliveries SET status = 'failed', next_attempt_at = {far}
+                 WHERE id = (SELECT MIN(id) FROM deliveries);",
+            old = 40 * DAY,
+            far = i64::MAX / 2,
+        ))
+        .unwrap();
+    let (serve, _) = start_serve(&path);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count("SELECT COUNT(*) FROM deliveries") > 1 {
+        assert!(Instant::now() < deadline, "serve did not prune");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop(serve);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM deliveries WHERE status = 'failed'"),
+        1,
+        "the retrying delivery stays"
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM events"),
+        1,
+        "and so does its event"
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.status = 'succeeded'"), 0);
+}
