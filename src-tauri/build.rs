@@ -37,6 +37,11 @@ const COMMANDS: &[&str] = &[
     "recover_progress",
     "emit_event",
     "dashboard",
+    "storage_status",
+    "data_settings_get",
+    "retention_set",
+    "store_delete",
+    "backup_save",
 ];
 
 fn main() {

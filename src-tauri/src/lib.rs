@@ -71,6 +71,11 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
             delivery::recover_progress,
             delivery::emit_event,
             delivery::dashboard,
+            data::storage_status,
+            data::data_settings_get,
+            data::retention_set,
+            data::store_delete,
+            data::backup_save,
         ])
 }
 

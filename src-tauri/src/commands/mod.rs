@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod config;
 mod convert;
+pub mod data;
 pub mod delivery;
 pub mod status;
