@@ -2,17 +2,19 @@
 
 use std::path::PathBuf;
 
-use hookdesk_core::auth::Permission;
+use hookdesk_core::auth::{Actor, Permission};
 use hookdesk_core::data::{backup, retention};
 use hookdesk_core::storage_health::StorageProblem;
 use hookdesk_core::store::retention::DbSize;
-use hookdesk_core::{config, Error, Result};
+use hookdesk_core::{config, Ctx, Error, Result};
 use serde::Serialize;
 use tauri::State;
 
 use crate::AppState;
 
-/// The storage failure in progress, if any: the banner shown while writes fail (a full disk).
+/// The storage failure in progress, if any: the banner shown while writes fail (a full disk). Open
+/// before sign-in, like the status panel: a full disk matters on the sign-in screen too, and the answer
+/// holds no data.
 #[tauri::command]
 pub fn storage_status(state: State<'_, AppState>) -> Result<Option<StorageProblem>> {
     Ok(state.ctx()?.storage.problem())
@@ -26,26 +28,26 @@ pub struct DataSettings {
     pub size: DbSize,
 }
 
-fn data_settings(state: &AppState) -> Result<DataSettings> {
-    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
-    let r = retention::show(&ctx, &actor)?;
+fn data_settings(ctx: &Ctx, actor: &Actor) -> Result<DataSettings> {
+    let r = retention::show(ctx, actor)?;
     Ok(DataSettings {
         retention_days: r.days,
         default_days: r.default_days,
-        size: retention::size(&ctx)?,
+        size: retention::size(ctx)?,
     })
 }
 
 #[tauri::command]
 pub fn data_settings_get(state: State<'_, AppState>) -> Result<DataSettings> {
-    data_settings(&state)
+    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+    data_settings(&ctx, &actor)
 }
 
 #[tauri::command]
 pub fn retention_set(state: State<'_, AppState>, days: i64) -> Result<DataSettings> {
     let (ctx, actor) = state.actor(Permission::ManageSettings)?;
     retention::set(&ctx, &actor, days)?;
-    data_settings(&state)
+    data_settings(&ctx, &actor)
 }
 
 #[tauri::command]
