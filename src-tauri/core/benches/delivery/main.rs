@@ -315,6 +315,7 @@ impl Bench {
         let offered = measured.clone().count() as f64 / started.elapsed().as_secs_f64();
         let syncs = (hookdesk_core::store::commits() - commits_before) as f64;
         let synced_secs = started.elapsed().as_secs_f64();
+        let measured_events = measured.clone().count() as f64;
         let deadline = Instant::now() + Duration::from_secs(30);
         while self.tracker.latencies(measured.clone()).missing > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -342,7 +343,7 @@ impl Bench {
             format!(
                 "{:.0}/s, {:.1} events per sync",
                 syncs / synced_secs,
-                measured.clone().count() as f64 / syncs.max(1.0)
+                measured_events / syncs.max(1.0)
             ),
         );
         self.report.info(
