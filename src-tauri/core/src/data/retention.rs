@@ -64,7 +64,8 @@ pub fn prune(ctx: &Ctx, cutoff: i64, max_batches: usize) -> Result<Pruned> {
     let mut total = Pruned::default();
     for _ in 0..max_batches {
         let batch = {
-            let conn = ctx.db.conn();
+            // Pruning lost in a power cut is simply done again.
+            let conn = ctx.db.conn_relaxed();
             sql::prune_batch(&conn, cutoff, BATCH)?
         };
         total.add(batch);
