@@ -49,6 +49,11 @@ macro_rules! hookdesk_commands {
             delivery::recover_progress,
             delivery::emit_event,
             delivery::dashboard,
+            data::storage_status,
+            data::data_settings_get,
+            data::retention_set,
+            data::store_delete,
+            data::backup_save,
         }
     };
 }

@@ -96,6 +96,7 @@ fn a_bad_file_writes_nothing_at_all() {
     // Valid stores and hooks first; the last hook is broken.
     file.stores[0].id = "store-new".into();
     let mut broken = file.hooks[1].clone();
+    broken.id = None;
     broken.url = "ftp://nope.example/".into();
     file.hooks.push(broken);
     let dst = env();

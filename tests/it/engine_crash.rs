@@ -34,7 +34,7 @@ fn env_count(name: &str, default: usize) -> usize {
 }
 
 /// Runs the CLI with `--json`; returns its stdout as JSON, failing the test on a non-zero exit.
-fn cli(dir: &Path, session: Option<&str>, args: &[&str], stdin: Option<&str>) -> Value {
+pub(crate) fn cli(dir: &Path, session: Option<&str>, args: &[&str], stdin: Option<&str>) -> Value {
     let mut cmd = Command::new(BIN);
     cmd.arg("--json").arg("--data-dir").arg(dir).args(args);
     cmd.env_remove("HOOKDESK_SESSION")
@@ -64,8 +64,22 @@ fn cli(dir: &Path, session: Option<&str>, args: &[&str], stdin: Option<&str>) ->
 }
 
 /// Starts `hookdesk serve` and returns it with the address from its first stdout line.
-fn start_serve(dir: &Path) -> (Child, String) {
-    let mut child = Command::new(BIN)
+pub(crate) fn start_serve(dir: &Path) -> (Child, String) {
+    start_serve_under(dir, &[])
+}
+
+/// Starts `hookdesk serve` under `wrapper` (a program and its arguments, such as strace), or directly
+/// when it is empty.
+pub(crate) fn start_serve_under(dir: &Path, wrapper: &[&str]) -> (Child, String) {
+    let mut cmd = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut c = Command::new(program);
+            c.args(args).arg(BIN);
+            c
+        }
+        None => Command::new(BIN),
+    };
+    let mut child = cmd
         .arg("--data-dir")
         .arg(dir)
         .args(["serve", "--listen", "127.0.0.1:0"])
@@ -88,6 +102,11 @@ fn start_serve(dir: &Path) -> (Child, String) {
 /// Init, two-factor, unlock, store and ingest token through the CLI; the loopback hook through the
 /// library (allowing private networks needs a second fresh code, a 30-second wait through the CLI).
 fn set_up(dir: &Path, receiver_url: &str) -> String {
+    set_up_with_session(dir, receiver_url).1
+}
+
+/// As [`set_up`], returning the admin's unlocked session as well as the ingest token.
+pub(crate) fn set_up_with_session(dir: &Path, receiver_url: &str) -> (String, String) {
     let init = cli(
         dir,
         None,
@@ -162,10 +181,11 @@ fn set_up(dir: &Path, receiver_url: &str) -> String {
         let code = totp(&secret, (step as i64 + 1) * 30);
         config::hooks::create(&ctx, &actor, &input, fresh(&code)).expect("hook");
     }
-    cli(dir, s, &["ingest-token", "create"], None)["token"]
+    let token = cli(dir, s, &["ingest-token", "create"], None)["token"]
         .as_str()
         .expect("token")
-        .to_string()
+        .to_string();
+    (session, token)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

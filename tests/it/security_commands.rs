@@ -15,6 +15,7 @@ const OPEN: &[&str] = &[
     "unlock",
     "lock",
     "catalog",
+    "storage_status",
 ];
 
 fn commands_dir() -> PathBuf {

@@ -56,7 +56,7 @@ describe('App shell', () => {
     const { container } = render(App);
     await waitFor(() => el(container, '#lock-button'));
     const labels = Array.from(container.querySelectorAll('.nav-item'), (b) => b.textContent?.trim());
-    expect(labels).toEqual(['Stores', 'Webhooks', 'Integration Hub', 'Delivery log', 'Dashboard', 'Users', 'Audit log', 'Security']);
+    expect(labels).toEqual(['Stores', 'Webhooks', 'Integration Hub', 'Delivery log', 'Dashboard', 'Users', 'Audit log', 'Settings', 'Security']);
     await waitFor(() => el(container, '#unlock-code'));
     expect(container.querySelector('#lock-button')).toBeNull();
     expect(container.querySelector('#status-panel')).not.toBeNull();

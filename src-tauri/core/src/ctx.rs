@@ -13,6 +13,8 @@ pub struct Ctx {
     pub clock: Arc<dyn Clock>,
     /// Decrypted hooks for the engine, checked against the database on every use.
     pub hook_cache: crate::config::hook_cache::HookCache,
+    /// Whether writes currently fail for want of storage (a full disk): the app's banner.
+    pub storage: crate::storage_health::StorageHealth,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -45,6 +47,7 @@ impl Ctx {
             key,
             clock,
             hook_cache: Default::default(),
+            storage: Default::default(),
         })
     }
 

@@ -62,6 +62,27 @@ impl Error {
         }
     }
 
+    /// True when the data could not be stored for want of the storage itself (a full disk, an I/O
+    /// error, a database that cannot be opened or stays locked), not because of what was asked: trying
+    /// again later may succeed. The ingest API answers these with 503 and `Retry-After`.
+    pub fn is_storage_unavailable(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            Error::Db(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                C::DiskFull
+                    | C::SystemIoFailure
+                    | C::CannotOpen
+                    | C::DatabaseBusy
+                    | C::DatabaseLocked
+            ),
+            Error::Io(e) => {
+                e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
+            }
+            _ => false,
+        }
+    }
+
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Invalid { field, .. } => Some(field),
@@ -114,6 +135,22 @@ mod tests {
         assert_eq!(p.message, "must start with https://");
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(json["field"], "url");
+    }
+
+    #[test]
+    fn a_full_disk_is_a_storage_error_and_bad_input_is_not() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        assert!(Error::Db(full).is_storage_unavailable());
+        assert!(Error::Io(std::io::Error::from_raw_os_error(28)).is_storage_unavailable());
+        let constraint = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            None,
+        );
+        assert!(!Error::Db(constraint).is_storage_unavailable());
+        assert!(!Error::invalid("store", "unknown").is_storage_unavailable());
     }
 
     #[test]

@@ -6,12 +6,14 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod ctx;
+pub mod data;
 pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod logging;
 pub mod paths;
 pub mod status;
+pub mod storage_health;
 pub mod store;
 
 pub use ctx::Ctx;

@@ -5,5 +5,6 @@ pub mod account;
 pub mod auth;
 pub mod config;
 mod convert;
+pub mod data;
 pub mod delivery;
 pub mod status;

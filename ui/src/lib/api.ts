@@ -20,6 +20,9 @@ import type {
   Role,
   Settings,
   Store,
+  StorageProblem,
+  DataSettings,
+  BackupReport,
   StoreInput,
   User,
 } from './types';
@@ -139,6 +142,12 @@ export const api = {
 
   storesList: () => call<Store[]>('stores_list'),
   storeSave: (store: StoreInput) => call<Store>('store_save', { store }),
+  storeDelete: (id: string) => call<null>('store_delete', { id }),
+
+  storageStatus: () => call<StorageProblem | null>('storage_status'),
+  dataSettingsGet: () => call<DataSettings>('data_settings_get'),
+  retentionSet: (days: number) => call<DataSettings>('retention_set', { days }),
+  backupSave: (path: string) => call<BackupReport>('backup_save', { path }),
 
   catalog: () => call<CatalogFamily[]>('catalog'),
   hooksList: (filter: HookFilter = {}) => call<HookView[]>('hooks_list', { filter }),

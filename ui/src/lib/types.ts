@@ -59,6 +59,29 @@ export interface Settings {
   idleMinutes: number;
 }
 
+export interface StorageProblem {
+  sinceMs: number;
+  message: string;
+}
+
+export interface DbSize {
+  bytes: number;
+  freeBytes: number;
+  walBytes: number;
+}
+
+export interface DataSettings {
+  retentionDays: number;
+  defaultDays: number;
+  size: DbSize;
+}
+
+export interface BackupReport {
+  file: string;
+  bytes: number;
+  schemaVersion: number;
+}
+
 export interface Store {
   id: string;
   name: string;

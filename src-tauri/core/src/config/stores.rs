@@ -47,6 +47,79 @@ fn write(ctx: &Ctx, actor: &Actor, input: &StoreInput, replace: bool) -> Result<
     Ok(s)
 }
 
+/// Changes an existing store's name, merchant key or restaurant id; a field left out stays as it is, and
+/// an empty merchant key or restaurant id clears it. The id never changes: events and hooks refer to it.
+pub fn edit(ctx: &Ctx, actor: &Actor, id: &str, patch: &StorePatch) -> Result<Store> {
+    actor.require(Permission::EditHooks)?;
+    let current = store::stores::get(&ctx.db.conn(), id)?
+        .ok_or_else(|| Error::NotFound(format!("store {id}")))?;
+    let keep = |v: Option<&str>| v.map(str::to_string);
+    let input = StoreInput {
+        id: current.id.as_str().to_string(),
+        name: patch
+            .name
+            .clone()
+            .unwrap_or_else(|| current.name.as_str().to_string()),
+        merch_key: patch
+            .merch_key
+            .clone()
+            .or_else(|| keep(current.merch_key.as_ref().map(|k| k.as_str()))),
+        restaurant_id: patch
+            .restaurant_id
+            .clone()
+            .or_else(|| keep(current.restaurant_id.as_ref().map(|r| r.as_str()))),
+    };
+    save(ctx, actor, &input)
+}
+
+/// Deletes a store. Refused, naming them, while a hook is scoped to this store alone or the store has
+/// an order-webhook page: those would silently stop delivering. Multi-store hooks just lose this store.
+pub fn delete(ctx: &Ctx, actor: &Actor, id: &str) -> Result<()> {
+    actor.require(Permission::EditHooks)?;
+    let mut conn = ctx.db.conn();
+    let tx = conn.transaction()?;
+    if !store::stores::exists(&tx, id)? {
+        return Err(Error::NotFound(format!("store {id}")));
+    }
+    let mut blockers = Vec::new();
+    let hooks = store::stores::hooks_scoped_only_to(&tx, id)?;
+    if !hooks.is_empty() {
+        let names: Vec<String> = hooks
+            .iter()
+            .map(|(hook, label)| format!("{label} ({hook})"))
+            .collect();
+        blockers.push(format!(
+            "scoped to this store alone: {}; edit or delete them first",
+            names.join(", ")
+        ));
+    }
+    let page = store::order_webhooks::get(&tx, &ctx.key, id)?;
+    if page.is_some_and(|p| p != Default::default()) {
+        blockers.push(
+            "it has an Integration Hub order-webhook page; clear its URLs and header first".into(),
+        );
+    }
+    if !blockers.is_empty() {
+        return Err(Error::invalid(
+            "id",
+            format!("store {id} is still in use: {}", blockers.join("; ")),
+        ));
+    }
+    store::stores::delete(&tx, id)?;
+    audit(&tx, ctx, actor, "store.delete", id, &json!({}))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The parts of a store an edit may change; `None` keeps the current value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct StorePatch {
+    pub name: Option<String>,
+    pub merch_key: Option<String>,
+    pub restaurant_id: Option<String>,
+}
+
 /// For the delivery engine (no user involved): the store an event belongs to.
 pub fn get_internal(ctx: &Ctx, id: &str) -> Result<Store> {
     store::stores::get(&ctx.db.read(), id)?.ok_or_else(|| Error::NotFound(format!("store {id}")))

@@ -33,6 +33,10 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HookExport {
+    /// Matches the hook on import, so importing the same file twice updates in place instead of adding.
+    /// Files written before ids were exported have none: their hooks are always added.
+    #[serde(default)]
+    pub id: Option<String>,
     pub label: String,
     /// Without its query string, which is a secret.
     pub url: String,
@@ -139,6 +143,7 @@ pub fn export(ctx: &Ctx, actor: &Actor) -> Result<ConfigFile> {
 fn export_hook(r: &HookRecord) -> HookExport {
     let s = &r.spec;
     HookExport {
+        id: Some(r.id.clone()),
         label: s.label.as_str().into(),
         url: s.url.base().into(),
         url_query_omitted: s.url.query().is_some(),
@@ -163,15 +168,37 @@ fn export_hook(r: &HookRecord) -> HookExport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummary {
+    /// Stores, hooks and order-webhook pages in the file.
     pub stores: usize,
     pub hooks: usize,
     pub order_webhooks: usize,
     /// Hooks imported disabled because a secret must be re-entered.
     pub hooks_needing_secrets: usize,
+    /// Of everything in the file: how much was new, changed in place, or already as the file says.
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
 }
 
-/// Parses and imports a configuration file: stores are added or updated, hooks added, pages replaced.
-/// Everything is validated first; then it is written in one transaction, so a bad file changes nothing.
+/// How one item of the file compares with what is installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+fn outcome<T: PartialEq>(current: Option<&T>, next: &T) -> Outcome {
+    match current {
+        None => Outcome::Created,
+        Some(c) if c == next => Outcome::Unchanged,
+        Some(_) => Outcome::Updated,
+    }
+}
+
+/// Parses and imports a configuration file. Stores and hooks are matched by id and updated in place,
+/// pages by store, so importing the same file twice changes nothing. Everything is validated first; then
+/// it is written in one transaction, so a bad file changes nothing.
 pub fn import_json(
     ctx: &Ctx,
     actor: &Actor,
@@ -200,26 +227,53 @@ pub fn import(
     let now = ctx.now_ms();
     let mut known = store::stores::ids(&ctx.db.conn())?;
     let mut stores = Vec::with_capacity(file.stores.len());
+    let mut outcomes = Vec::new();
     for (i, s) in file.stores.iter().enumerate() {
         let s = s
             .validate()
             .map_err(|e| within(&format!("stores[{i}]"), e))?;
-        if stores.iter().any(|o: &crate::domain::Store| o.id == s.id) {
+        if stores
+            .iter()
+            .any(|(o, _): &(crate::domain::Store, _)| o.id == s.id)
+        {
             return Err(Error::invalid(
                 format!("stores[{i}].id"),
                 "this store id appears twice in the file",
             ));
         }
         known.insert(s.id.as_str().to_string());
-        stores.push(s);
+        let current = store::stores::get(&ctx.db.conn(), s.id.as_str())?;
+        let o = outcome(current.as_ref(), &s);
+        outcomes.push(o);
+        stores.push((s, o));
     }
     let exists = |id: &StoreId| known.contains(id.as_str());
     let mut hooks = Vec::with_capacity(file.hooks.len());
     let mut needing = 0;
     for (i, h) in file.hooks.iter().enumerate() {
-        let rec = import_hook(h, &exists, now).map_err(|e| within(&format!("hooks[{i}]"), e))?;
+        let at = format!("hooks[{i}]");
+        let current = match &h.id {
+            Some(id) => {
+                let id = hook_id(id).map_err(|e| within(&at, e))?;
+                if hooks.iter().any(|(r, _): &(HookRecord, _)| r.id == id) {
+                    return Err(Error::invalid(
+                        format!("{at}.id"),
+                        "this hook id appears twice in the file",
+                    ));
+                }
+                store::hooks::get(&ctx.db.conn(), &ctx.key, &id)?
+            }
+            None => None,
+        };
+        let rec = import_hook(h, current.as_ref(), &exists, now).map_err(|e| within(&at, e))?;
         needing += usize::from(rec.disabled_reason.is_some());
-        hooks.push(rec);
+        let o = match &current {
+            None => Outcome::Created,
+            Some(c) if same_hook(c, &rec) => Outcome::Unchanged,
+            Some(_) => Outcome::Updated,
+        };
+        outcomes.push(o);
+        hooks.push((rec, o));
     }
     let mut pages = Vec::with_capacity(file.order_webhooks.len());
     {
@@ -233,44 +287,92 @@ pub fn import(
                     format!("there is no store {}", id.as_str()),
                 ));
             }
-            let current =
-                store::order_webhooks::get(&conn, &ctx.key, id.as_str())?.unwrap_or_default();
+            let installed = store::order_webhooks::get(&conn, &ctx.key, id.as_str())?;
+            let current = installed.clone().unwrap_or_default();
             let next = current
                 .apply(&page_patch(p, &current))
                 .map_err(|e| within(&at, e))?;
-            pages.push((id, next));
+            let o = outcome(installed.as_ref(), &next);
+            outcomes.push(o);
+            pages.push((id, next, o));
         }
     }
-    let private = hooks.iter().any(|h| h.spec.allow_private_network)
+    let changes = |o: &Outcome| *o != Outcome::Unchanged;
+    // Only what the import changes needs the fresh code: re-importing an unchanged file never does.
+    let private = hooks
+        .iter()
+        .any(|(h, o)| changes(o) && h.spec.allow_private_network)
         || pages
             .iter()
-            .any(|(_, p): &(StoreId, OrderWebhookSettings)| p.allow_private_network);
+            .any(|(_, p, o): &(StoreId, OrderWebhookSettings, _)| {
+                changes(o) && p.allow_private_network
+            });
     if private {
         require_private_network(ctx, actor, fresh)?;
     }
-    let mut conn = ctx.db.conn();
-    let tx = conn.transaction()?;
-    for s in &stores {
-        store::stores::upsert(&tx, s, now)?;
-    }
-    for h in &hooks {
-        store::hooks::insert(&tx, &ctx.key, h)?;
-    }
-    for (id, p) in &pages {
-        store::order_webhooks::put(&tx, &ctx.key, id.as_str(), p, now)?;
-    }
+    let count = |want: Outcome| outcomes.iter().filter(|o| **o == want).count();
     let summary = ImportSummary {
         stores: stores.len(),
         hooks: hooks.len(),
         order_webhooks: pages.len(),
         hooks_needing_secrets: needing,
+        created: count(Outcome::Created),
+        updated: count(Outcome::Updated),
+        unchanged: count(Outcome::Unchanged),
     };
+    if summary.created + summary.updated == 0 {
+        return Ok(summary);
+    }
+    let mut conn = ctx.db.conn();
+    let tx = conn.transaction()?;
+    for (s, _) in stores.iter().filter(|(_, o)| changes(o)) {
+        store::stores::upsert(&tx, s, now)?;
+    }
+    for (h, o) in &hooks {
+        match o {
+            Outcome::Created => store::hooks::insert(&tx, &ctx.key, h)?,
+            Outcome::Updated => store::hooks::update(&tx, &ctx.key, h)?,
+            Outcome::Unchanged => {}
+        }
+    }
+    for (id, p, _) in pages.iter().filter(|(_, _, o)| changes(o)) {
+        store::order_webhooks::put(&tx, &ctx.key, id.as_str(), p, now)?;
+    }
     audit(&tx, ctx, actor, "config.import", "config", &json!(summary))?;
     tx.commit()?;
     Ok(summary)
 }
 
-fn import_hook(h: &HookExport, exists: &dyn Fn(&StoreId) -> bool, now: i64) -> Result<HookRecord> {
+/// A hook id from a file: the shape Hookdesk gives its hooks, or at least a plain short token.
+fn hook_id(id: &str) -> Result<String> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(id.to_string())
+    } else {
+        Err(Error::invalid(
+            "id",
+            "a hook id is 1 to 64 letters, digits, '_' or '-'",
+        ))
+    }
+}
+
+/// Settings and state a file can set; timestamps and failure tracking are the engine's.
+fn same_hook(a: &HookRecord, b: &HookRecord) -> bool {
+    a.spec == b.spec && a.enabled == b.enabled && a.disabled_reason == b.disabled_reason
+}
+
+/// The record a file's hook becomes. Against an installed hook of the same id, secrets the file cannot
+/// carry are kept where the file names the same kind (and the URL's query where it names the same base).
+fn import_hook(
+    h: &HookExport,
+    current: Option<&HookRecord>,
+    exists: &dyn Fn(&StoreId) -> bool,
+    now: i64,
+) -> Result<HookRecord> {
     const KINDS: [&str; 5] = ["none", "header", "bearer", "authorization", "basic"];
     if !KINDS.contains(&h.auth.as_str()) {
         return Err(Error::invalid(
@@ -297,15 +399,31 @@ fn import_hook(h: &HookExport, exists: &dyn Fn(&StoreId) -> bool, now: i64) -> R
         timeout_ms: h.timeout_ms,
         ..HookInput::default()
     };
-    let spec = input.validate_with(exists, HookAuth::None, HookSignature::None)?;
+    let kept_auth = current
+        .map(|c| c.spec.auth.clone())
+        .filter(|a| a.kind() == h.auth && h.auth != "none");
+    let kept_signature = current
+        .map(|c| c.spec.signature.clone())
+        .filter(|s| s.kind() == h.signature && h.signature != "none");
+    let mut spec = input.validate_with(
+        exists,
+        kept_auth.clone().unwrap_or(HookAuth::None),
+        kept_signature.clone().unwrap_or(HookSignature::None),
+    )?;
+    let kept_query = current
+        .map(|c| &c.spec.url)
+        .filter(|u| h.url_query_omitted && u.query().is_some() && u.base() == spec.url.base());
+    if let Some(url) = kept_query {
+        spec.url = url.clone();
+    }
     let mut missing = Vec::new();
-    if h.url_query_omitted {
+    if h.url_query_omitted && kept_query.is_none() {
         missing.push("the URL's query string".to_string());
     }
-    if h.auth != "none" {
+    if h.auth != "none" && kept_auth.is_none() {
         missing.push(format!("the {} authentication", h.auth));
     }
-    if h.signature != "none" {
+    if h.signature != "none" && kept_signature.is_none() {
         missing.push(format!("the {} signature key", h.signature));
     }
     let reason = (!missing.is_empty()).then(|| {
@@ -314,14 +432,28 @@ fn import_hook(h: &HookExport, exists: &dyn Fn(&StoreId) -> bool, now: i64) -> R
             missing.join(", ")
         )
     });
+    let enabled = h.enabled && reason.is_none();
+    // A hook the file leaves disabled keeps the reason Hookdesk disabled it for (a 410, days of failure).
+    let reason = reason.or_else(|| {
+        current
+            .filter(|c| !enabled && !c.enabled)
+            .and_then(|c| c.disabled_reason.clone())
+    });
     Ok(HookRecord {
-        id: super::hooks::new_id(),
+        id: current
+            .map(|c| c.id.clone())
+            .or_else(|| h.id.clone())
+            .unwrap_or_else(super::hooks::new_id),
         spec,
-        enabled: h.enabled && reason.is_none(),
-        failing_since_ms: None,
+        enabled,
+        failing_since_ms: current.filter(|_| enabled).and_then(|c| c.failing_since_ms),
         disabled_reason: reason,
-        previous_secret: None,
-        created_at_ms: now,
+        // A rollover in progress goes on while the file keeps the signature it belongs to.
+        previous_secret: kept_signature
+            .as_ref()
+            .and(current)
+            .and_then(|c| c.previous_secret.clone()),
+        created_at_ms: current.map_or(now, |c| c.created_at_ms),
         updated_at_ms: now,
     })
 }

@@ -3,6 +3,7 @@
 mod key;
 mod keychain;
 mod resolve;
+mod restore_key;
 mod seal;
 
 pub use key::{DataKey, KeySource, KEY_FILE, MASTER_KEY_ENV};
@@ -11,4 +12,5 @@ pub use keychain::{
     TestKeyStore, NO_KEYCHAIN_ENV,
 };
 pub use resolve::{load_data_key, KEY_CHECK_SETTING};
+pub use restore_key::{keep_in, key_for_restore, matches_backup};
 pub use seal::{open, seal};

@@ -217,7 +217,9 @@ impl Engine {
             done,
             next,
         };
-        match self.0.recorder.submit(finished).await {
+        let recorded = self.0.recorder.submit(finished).await;
+        self.0.ctx.storage.note(&recorded);
+        match recorded {
             Ok(_) => next,
             Err(e) => {
                 tracing::error!(delivery = c.id, error = %e, "recording an attempt failed; it will be retried");

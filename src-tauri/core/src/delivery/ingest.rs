@@ -53,7 +53,13 @@ fn problem(status: StatusCode, code: &str, message: &str, field: Option<&str>) -
     (status, Json(body)).into_response()
 }
 
+/// Seconds a client should wait before retrying an event that could not be stored.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
 fn status_of(e: &Error) -> StatusCode {
+    if e.is_storage_unavailable() {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
     match e {
         Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Error::NotFound(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -63,6 +69,21 @@ fn status_of(e: &Error) -> StatusCode {
 }
 
 fn from_error(e: &Error) -> Response {
+    if e.is_storage_unavailable() {
+        // Nothing of the event was kept (its transaction rolled back), so the client must send it again.
+        let mut r = problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage_unavailable",
+            "the event could not be stored (the disk is full or the database is unavailable) and was \
+             not accepted; send it again later",
+            None,
+        );
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(RETRY_AFTER_SECS),
+        );
+        return r;
+    }
     let p = e.to_payload();
     problem(status_of(e), &p.code, &p.message, p.field.as_deref())
 }
@@ -195,7 +216,9 @@ async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> R
         Ok(ev) => ev,
         Err(refusal) => return refusal.into_response(),
     };
-    match api.intake.submit(ev).await {
+    let stored = api.intake.submit(ev).await;
+    ctx.storage.note(&stored);
+    match stored {
         Ok(q) => {
             if let Some(engine) = &api.engine {
                 engine.wake();

@@ -22,7 +22,8 @@ impl EngineLease {
 
     /// Takes or renews the lease. Returns false while another live engine holds it.
     pub fn try_acquire(&self, ctx: &Ctx, now: i64) -> Result<bool> {
-        let conn = ctx.db.conn();
+        // A heartbeat lost in a power cut is renewed by the next one.
+        let conn = ctx.db.conn_relaxed();
         let holder: Option<(String, i64, i64)> = conn
             .query_row(
                 "SELECT owner, pid, expires_at FROM engine_lease WHERE id = 1",

@@ -16,6 +16,36 @@ use crate::Result;
 /// How long shutdown waits for in-flight attempts; what is still running after that is retried later.
 pub const DRAIN_MS: u64 = 20_000;
 const IDLE_POLL_MS: i64 = 1_000;
+/// How often the engine prunes finished work older than the retention period (README, Retention).
+const PRUNE_EVERY_MS: i64 = 60_000;
+/// Batches per pruning pass: at most 10,000 deliveries a minute, so a first pass over a large old
+/// backlog spreads over many minutes instead of holding the writer.
+const PRUNE_BATCHES: usize = 20;
+
+/// One pruning pass on the blocking pool, unless the previous one is still running.
+fn prune_pass(ctx: &std::sync::Arc<crate::Ctx>, running: &mut Option<tokio::task::JoinHandle<()>>) {
+    if running.as_ref().is_some_and(|h| !h.is_finished()) {
+        return;
+    }
+    let ctx = ctx.clone();
+    *running = Some(tokio::task::spawn_blocking(move || {
+        let pass = crate::data::retention::cutoff(&ctx, ctx.now_ms())
+            .and_then(|cutoff| crate::data::retention::prune(&ctx, cutoff, PRUNE_BATCHES));
+        match pass {
+            Ok(p) if !p.is_empty() => tracing::info!(
+                deliveries = p.deliveries,
+                attempts = p.attempts,
+                events = p.events,
+                "pruned finished work past the retention period"
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "pruning failed; it is tried again later");
+                ctx.storage.failed(&e);
+            }
+        }
+    }));
+}
 
 pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<()> {
     let ctx = engine.ctx().clone();
@@ -38,17 +68,31 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
     tracing::info!("delivery engine started");
     let mut tasks: JoinSet<Next> = JoinSet::new();
     let mut last_beat = ctx.now_ms();
+    // The first pass soon after start; then once a minute.
+    let mut last_prune = last_beat - PRUNE_EVERY_MS + 5_000;
+    let mut pruning = None;
     loop {
         if *shutdown.borrow() {
             break;
         }
         let now = ctx.now_ms();
         if now - last_beat >= HEARTBEAT_MS {
-            if !lease.try_acquire(&ctx, now)? {
-                tracing::warn!("another engine took over this data directory; stopping");
-                break;
+            // A heartbeat that cannot be written (a full disk) is tried again on the next pass: the
+            // engine keeps delivering what it can and resumes recording once there is space.
+            let beat = lease.try_acquire(&ctx, now);
+            ctx.storage.note(&beat);
+            match beat {
+                Ok(true) => last_beat = now,
+                Ok(false) => {
+                    tracing::warn!("another engine took over this data directory; stopping");
+                    break;
+                }
+                Err(e) => tracing::error!(error = %e, "renewing the engine lease failed"),
             }
-            last_beat = now;
+        }
+        if now - last_prune >= PRUNE_EVERY_MS {
+            prune_pass(&ctx, &mut pruning);
+            last_prune = now;
         }
         let mut claimed = 0;
         match engine.dispatch(now) {
@@ -58,7 +102,10 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
                     tasks.spawn(async move { h.await.unwrap_or(Next::Dead) });
                 }
             }
-            Err(e) => tracing::error!(error = %e, "claiming deliveries failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "claiming deliveries failed");
+                ctx.storage.failed(&e);
+            }
         }
         while tasks.try_join_next().is_some() {}
         // Due work that could not be claimed is waiting on a busy destination or an earlier delivery of
@@ -85,6 +132,9 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
         while tasks.join_next().await.is_some() {}
     });
     let _ = drain.await;
+    if let Some(p) = pruning {
+        let _ = p.await;
+    }
     lease.release(&ctx)?;
     tracing::info!("delivery engine stopped");
     Ok(())

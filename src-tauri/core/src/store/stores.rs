@@ -75,3 +75,27 @@ pub fn ids(conn: &Connection) -> Result<std::collections::HashSet<String>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
+
+/// Hooks scoped to this store and no other, by id and label: deleting the store would leave them
+/// without a destination.
+pub fn hooks_scoped_only_to(conn: &Connection, id: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.id, h.label FROM hooks h JOIN hook_stores s ON s.hook_id = h.id
+         WHERE s.store_id = ?1 AND h.all_stores = 0
+           AND NOT EXISTS (SELECT 1 FROM hook_stores o WHERE o.hook_id = h.id AND o.store_id <> ?1)
+         ORDER BY h.id",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Deletes a store, taking it out of multi-store hooks' scopes and dropping its POS status and its empty
+/// order-webhook page. The caller has checked that nothing depends on it alone. Returns false when there was no such store.
+pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
+    conn.execute("DELETE FROM hook_stores WHERE store_id = ?1", [id])?;
+    conn.execute("DELETE FROM pos_status WHERE store = ?1", [id])?;
+    conn.execute("DELETE FROM order_webhooks WHERE store_id = ?1", [id])?;
+    Ok(conn.execute("DELETE FROM stores WHERE id = ?1", [id])? > 0)
+}

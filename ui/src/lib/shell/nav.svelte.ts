@@ -1,5 +1,5 @@
 // Which screen is showing: UI-only state, never sent to the core.
-export type Screen = 'stores' | 'hooks' | 'hub' | 'log' | 'dashboard' | 'users' | 'audit' | 'security';
+export type Screen = 'stores' | 'hooks' | 'hub' | 'log' | 'dashboard' | 'users' | 'audit' | 'settings' | 'security';
 
 export interface NavItem {
   screen: Screen;
@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { screen: 'dashboard', label: 'Dashboard', adminOnly: false },
   { screen: 'users', label: 'Users', adminOnly: true },
   { screen: 'audit', label: 'Audit log', adminOnly: true },
+  { screen: 'settings', label: 'Settings', adminOnly: true },
   { screen: 'security', label: 'Security', adminOnly: false },
 ];
 

@@ -60,6 +60,25 @@ pub enum StoreCmd {
     },
     /// List stores.
     List,
+    /// Rename a store or change its merchant key or restaurant id; the id stays.
+    Edit {
+        /// The store's id.
+        id: String,
+        /// The new display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The payment merchant key (003 envelopes); an empty value clears it.
+        #[arg(long)]
+        merch_key: Option<String>,
+        /// The 24-hex restaurant id (001 envelopes); an empty value clears it.
+        #[arg(long, value_name = "HEX24")]
+        restaurant_id: Option<String>,
+    },
+    /// Delete a store; refused while a hook is scoped to it alone or it has an order-webhook page.
+    Delete {
+        /// The store's id.
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -277,6 +296,25 @@ pub fn run(cmd: &ConfigCmd, data_dir: &Path, json_out: bool) -> Result<()> {
         ConfigCmd::Store(StoreCmd::List) => {
             let actor = session_actor(&ctx, Permission::ReadHooks)?;
             to_json(&config::stores::list(&ctx, &actor)?)?
+        }
+        ConfigCmd::Store(StoreCmd::Edit {
+            id,
+            name,
+            merch_key,
+            restaurant_id,
+        }) => {
+            let actor = session_actor(&ctx, Permission::EditHooks)?;
+            let patch = config::stores::StorePatch {
+                name: name.clone(),
+                merch_key: merch_key.clone(),
+                restaurant_id: restaurant_id.clone(),
+            };
+            to_json(&config::stores::edit(&ctx, &actor, id, &patch)?)?
+        }
+        ConfigCmd::Store(StoreCmd::Delete { id }) => {
+            let actor = session_actor(&ctx, Permission::EditHooks)?;
+            config::stores::delete(&ctx, &actor, id)?;
+            json!({"deleted": id})
         }
         ConfigCmd::Hook(cmd) => hook(&ctx, cmd)?,
         ConfigCmd::OrderWebhooks(OrderWebhooksCmd::Show { store }) => {

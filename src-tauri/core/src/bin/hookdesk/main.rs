@@ -2,6 +2,7 @@
 
 mod auth;
 mod config;
+mod data;
 mod delivery;
 mod manners;
 
@@ -38,6 +39,8 @@ enum Cmd {
     Config(Box<config::ConfigCmd>),
     #[command(flatten)]
     Delivery(delivery::DeliveryCmd),
+    #[command(flatten)]
+    Data(data::DataCmd),
     /// Version, data directory and schema version.
     Status,
     /// Print a shell completion script (e.g. `hookdesk completions bash > /etc/bash_completion.d/hookdesk`).
@@ -118,5 +121,6 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Delivery(cmd) => delivery::run(&data_dir(&cli), cli.json, cmd),
         Cmd::Completions { shell } => manners::completions(*shell),
         Cmd::Man => manners::man_page(),
+        Cmd::Data(cmd) => data::run(cmd, &data_dir(&cli), cli.json),
     }
 }

@@ -1,0 +1,71 @@
+//! Storage health, retention, database size, store deletion and backups from the app.
+
+use std::path::PathBuf;
+
+use hookdesk_core::auth::{Actor, Permission};
+use hookdesk_core::data::{backup, retention};
+use hookdesk_core::storage_health::StorageProblem;
+use hookdesk_core::store::retention::DbSize;
+use hookdesk_core::{config, Ctx, Error, Result};
+use serde::Serialize;
+use tauri::State;
+
+use crate::AppState;
+
+/// The storage failure in progress, if any: the banner shown while writes fail (a full disk). Open
+/// before sign-in, like the status panel: a full disk matters on the sign-in screen too, and the answer
+/// holds no data.
+#[tauri::command]
+pub fn storage_status(state: State<'_, AppState>) -> Result<Option<StorageProblem>> {
+    Ok(state.ctx()?.storage.problem())
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataSettings {
+    pub retention_days: i64,
+    pub default_days: i64,
+    pub size: DbSize,
+}
+
+fn data_settings(ctx: &Ctx, actor: &Actor) -> Result<DataSettings> {
+    let r = retention::show(ctx, actor)?;
+    Ok(DataSettings {
+        retention_days: r.days,
+        default_days: r.default_days,
+        size: retention::size(ctx)?,
+    })
+}
+
+#[tauri::command]
+pub fn data_settings_get(state: State<'_, AppState>) -> Result<DataSettings> {
+    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+    data_settings(&ctx, &actor)
+}
+
+#[tauri::command]
+pub fn retention_set(state: State<'_, AppState>, days: i64) -> Result<DataSettings> {
+    let (ctx, actor) = state.actor(Permission::ManageSettings)?;
+    retention::set(&ctx, &actor, days)?;
+    data_settings(&ctx, &actor)
+}
+
+#[tauri::command]
+pub fn store_delete(state: State<'_, AppState>, id: String) -> Result<()> {
+    let (ctx, actor) = state.actor(Permission::EditHooks)?;
+    config::stores::delete(&ctx, &actor, &id)
+}
+
+/// Writes a backup to the file the admin chose; the UI has asked before replacing an existing file.
+#[tauri::command]
+pub fn backup_save(state: State<'_, AppState>, path: String) -> Result<backup::BackupReport> {
+    let (ctx, _) = state.actor(Permission::ManageSettings)?;
+    let path = PathBuf::from(path.trim());
+    if !path.is_absolute() {
+        return Err(Error::invalid(
+            "path",
+            "give the full path of the backup file, such as /home/me/hookdesk-backup.db",
+        ));
+    }
+    backup::backup(&ctx, &path, true)
+}

@@ -1,0 +1,89 @@
+//! Stores deleted from the window (refused while a hook needs the store alone), and Settings: the
+//! retention period, the database size and a backup written while the app's engine runs.
+
+use hookdesk_e2e::{cli, App, ADMIN, ADMIN_PASSWORD};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stores_are_deleted_and_settings_back_up_the_database() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.wait_for("#setup-name").await;
+    let enrolled = app.first_run().await;
+    app.add_store("store-1", "Harbour").await;
+    app.add_store("store-2", "Station").await;
+
+    // A hook scoped to store-2 alone, made through the CLI.
+    let unlocked = cli(
+        data.path(),
+        &[
+            "unlock",
+            "--user",
+            ADMIN,
+            "--code",
+            &enrolled.recovery_codes[0],
+            "--password-stdin",
+        ],
+        Some(ADMIN_PASSWORD),
+        &[],
+    );
+    let session = unlocked["session"].as_str().expect("session").to_string();
+    cli(
+        data.path(),
+        &[
+            "hook",
+            "add",
+            "--label",
+            "Station payments",
+            "--url",
+            "https://payments.example/hook",
+            "--event",
+            "transaction.sale.success",
+            "--store",
+            "store-2",
+        ],
+        None,
+        &[("HOOKDESK_SESSION", &session)],
+    );
+
+    app.go("Stores").await;
+    app.wait_for(".store-row[data-id='store-2']").await;
+    app.click(".store-row[data-id='store-2'] .store-delete")
+        .await;
+    app.click("#confirm-yes").await;
+    let refused = app
+        .wait_text("#store-delete-error", |t| !t.is_empty())
+        .await;
+    assert!(refused.contains("Station payments"), "{refused}");
+    assert_eq!(app.count(".store-row[data-id='store-2']").await, 1);
+
+    app.click(".store-row[data-id='store-1'] .store-delete")
+        .await;
+    app.click("#confirm-yes").await;
+    app.wait_count(".store-row[data-id='store-1']", 0).await;
+
+    app.go("Settings").await;
+    let size = app.wait_text("#db-size", |t| t.contains("Database")).await;
+    assert!(size.contains("KiB") || size.contains("MiB"), "{size}");
+    app.fill("#retention-days", "7").await;
+    app.click("#retention-submit").await;
+    app.wait_text("#data-message", |t| t.contains("7 days"))
+        .await;
+    let shown = cli(
+        data.path(),
+        &["retention", "show"],
+        None,
+        &[("HOOKDESK_SESSION", &session)],
+    );
+    assert_eq!(shown["days"], 7);
+
+    let backups = tempfile::tempdir().unwrap();
+    let file = backups.path().join("hookdesk-backup.db");
+    app.fill("#backup-path", file.to_str().unwrap()).await;
+    app.click("#backup-submit").await;
+    app.wait_text("#data-message", |t| t.contains("Backed up"))
+        .await;
+    let bytes = std::fs::read(&file).expect("the backup file");
+    assert!(bytes.starts_with(b"SQLite format 3\0"));
+    app.screenshot("settings-data.png").await;
+    app.close().await;
+}
