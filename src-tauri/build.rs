@@ -40,6 +40,9 @@ const COMMANDS: &[&str] = &[
     "recover_progress",
     "emit_event",
     "dashboard",
+    "close_choice",
+    "desktop_settings_get",
+    "desktop_settings_set",
 ];
 
 fn main() {

@@ -5,4 +5,5 @@ pub mod auth;
 pub mod config;
 mod convert;
 pub mod delivery;
+pub mod shell;
 pub mod status;
