@@ -19,9 +19,18 @@ export const NAV_ITEMS: readonly NavItem[] = [
 
 class Nav {
   screen = $state<Screen>('hooks');
+  /** The hook the delivery log opens filtered to (from an alert), and a counter that reopens the log. */
+  logHook = $state<string>('');
+  logRequest = $state(0);
 
   go(screen: Screen): void {
     this.screen = screen;
+  }
+
+  openLog(hookId: string | null): void {
+    this.logHook = hookId ?? '';
+    this.logRequest += 1;
+    this.screen = 'log';
   }
 }
 
