@@ -5,7 +5,7 @@
 use std::path::Path;
 
 #[cfg(target_os = "linux")]
-pub use linux::{claim, Listener};
+pub use linux::claim;
 
 #[cfg(not(target_os = "linux"))]
 pub struct Listener;

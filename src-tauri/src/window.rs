@@ -3,7 +3,7 @@
 
 use tauri::{AppHandle, Manager, Runtime, WebviewWindow};
 
-use crate::background::{self, Delivery};
+use crate::background;
 use crate::AppState;
 
 pub fn main_window<R: Runtime>(app: &AppHandle<R>) -> Option<WebviewWindow<R>> {

@@ -1,14 +1,14 @@
 use hookdesk_core::auth::Permission;
 use hookdesk_core::config::desktop::{self, DesktopSettings};
 use hookdesk_core::{Error, Result};
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::{background, window, AppState};
 
 /// The answer to "keep delivering in the background, or quit?" asked when the window is closed without
 /// a tray. Needs no session: whoever can close the window can choose.
 #[tauri::command]
-pub fn close_choice(app: AppHandle, choice: String) -> Result<()> {
+pub fn close_choice<R: Runtime>(app: AppHandle<R>, choice: String) -> Result<()> {
     match choice.as_str() {
         "background" => window::hide(&app),
         "quit" => background::quit(&app),

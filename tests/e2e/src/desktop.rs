@@ -90,8 +90,9 @@ fn try_request_close(title: &str) -> XResult<bool> {
         return Ok(false);
     };
     let ev = ClientMessageEvent::new(32, w, protocols, [delete, 0, 0, 0, 0]);
-    conn.send_event(false, w, EventMask::NO_EVENT, ev)?;
-    conn.flush()?;
+    // Checked, so a refused request is an error here rather than a silent no-op.
+    conn.send_event(false, w, EventMask::NO_EVENT, ev)?
+        .check()?;
     Ok(true)
 }
 

@@ -180,6 +180,20 @@ impl App {
         }
     }
 
+    /// Clicks a button whose action hides the window or ends the app. A WebDriver click waits for the
+    /// page to render again, which a hidden or closed window never does, so the click is queued in the
+    /// page and the call returns at once.
+    pub async fn click_and_leave(&self, css: &str) {
+        self.wait_for(css).await;
+        let script = format!(
+            "const el = document.querySelector({css:?}); setTimeout(() => el.click(), 50); return true;"
+        );
+        self.client
+            .execute(&script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("screenshot");
         let path = artifacts_dir().join(name);

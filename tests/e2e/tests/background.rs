@@ -24,7 +24,7 @@ async fn closed_window_keeps_delivering_a_second_launch_shows_it_and_quit_drains
     request_close("Hookdesk");
     app.wait_for("#close-modal").await;
     app.screenshot("close-asks.png").await;
-    app.click("#close-keep").await;
+    app.click_and_leave("#close-keep").await;
     wait_shown("Hookdesk", false).await;
 
     // With the window hidden, an event from the CLI is delivered by the app's engine.
@@ -54,7 +54,8 @@ async fn closed_window_keeps_delivering_a_second_launch_shows_it_and_quit_drains
     let got = receiver.wait_for(2).await;
     assert!(got[1].contains(&inflight));
     request_close("Hookdesk");
-    app.click("#close-quit").await;
+    app.wait_for("#close-modal").await;
+    app.click_and_leave("#close-quit").await;
     wait_app_exit(data.path(), Duration::from_secs(30)).await;
     let rows = cli(
         data.path(),
