@@ -1,7 +1,7 @@
 use hookdesk_core::auth::Permission;
 use hookdesk_core::catalog::{Family, EVENTS};
-use hookdesk_core::config::{self, hooks::HookFilter, FreshCode};
 use hookdesk_core::config::views::RevealedSecret;
+use hookdesk_core::config::{self, hooks::HookFilter, FreshCode};
 use hookdesk_core::domain::{Secret, Store, StoreInput};
 use hookdesk_core::Result;
 use serde::Deserialize;

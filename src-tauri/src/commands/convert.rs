@@ -34,7 +34,12 @@ pub fn hook_to_ui(view: &HookView) -> Result<Value> {
         "healthy"
     };
     o.insert("status".into(), json!(status));
-    for k in ["failingSince", "previousSecretUntil", "createdAt", "updatedAt"] {
+    for k in [
+        "failingSince",
+        "previousSecretUntil",
+        "createdAt",
+        "updatedAt",
+    ] {
         let t = o.get(k).map(ms).unwrap_or(Value::Null);
         o.insert(k.into(), t);
     }
