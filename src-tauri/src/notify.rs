@@ -26,8 +26,20 @@ impl Notifier {
     }
 }
 
+/// Whether a session bus is announced. Without one, connecting would make libdbus try to launch a bus
+/// of its own, which is not ours to start.
+fn session_bus_announced() -> bool {
+    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|d| std::path::Path::new(&d).join("bus").exists())
+}
+
 /// Starts the notification thread; `None` without a session bus (then only the in-app banner shows).
 pub fn start<R: Runtime>(app: AppHandle<R>) -> Option<Notifier> {
+    if !session_bus_announced() {
+        eprintln!("hookdesk: no desktop notifications (no session bus)");
+        return None;
+    }
     let conn = match Connection::new_session() {
         Ok(c) => c,
         Err(e) => {
@@ -98,6 +110,9 @@ fn notify(conn: &Connection, alert: &Alert) -> Result<u32, dbus::Error> {
 
 /// Whether some process owns `name` on the session bus (false without a bus).
 pub fn bus_has_name(name: &str) -> bool {
+    if !session_bus_announced() {
+        return false;
+    }
     let Ok(conn) = Connection::new_session() else {
         return false;
     };
