@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev libdbus-1-dev \
-                xvfb xauth webkit2gtk-driver dbus-daemon
+                xvfb xauth webkit2gtk-driver dbus-daemon libayatana-appindicator3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
