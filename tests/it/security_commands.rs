@@ -15,6 +15,9 @@ const OPEN: &[&str] = &[
     "unlock",
     "lock",
     "catalog",
+    // The answer to "keep delivering or quit?" when the window is closed: whoever can close the window
+    // may choose, signed in or not.
+    "close_choice",
 ];
 
 fn commands_dir() -> PathBuf {
