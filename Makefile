@@ -5,16 +5,19 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev libdbus-1-dev \
-                xvfb xauth webkit2gtk-driver
+                xvfb xauth webkit2gtk-driver dbus-daemon libayatana-appindicator3-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ui-test e2e build-app serve bench startup
+.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ui-test e2e build-app serve bench startup \
+        dist dist-test
 
 help:
 	@echo "make run   build and open Hookdesk (headless: runs 'hookdesk serve')"
 	@echo "make test  fmt, clippy, core tests, UI checks and tests, WebDriver e2e under Xvfb"
+	@echo "make dist  release .deb and .rpm packages (target/release/bundle/)"
+	@echo "make dist-test  install the built .deb, check it and open its app under Xvfb, remove it"
 
 ## ---- set-up (idempotent) --------------------------------------------------------------------------
 
@@ -96,5 +99,52 @@ bench:
 	cargo bench -p hookdesk-core --bench delivery
 
 startup: deps ui
-	cargo build --release -p hookdesk-desktop
+	cargo build --release -p hookdesk-desktop -p hookdesk-blank-window
 	xvfb-run -a --server-args="-screen 0 1280x900x24" scripts/measure-startup.sh
+
+## ---- packages (not part of make test: a release build takes a quarter of an hour) -------------------
+
+# The Tauri bundler (npm @tauri-apps/cli, pinned in ui/package.json) builds the app in release mode and
+# writes both packages itself; neither needs rpmbuild or dpkg-deb. packaging/stage.sh adds the CLI, the
+# systemd unit, the /etc/hookdesk/env template and, when the CLI can make them, completions and a man page.
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
+
+dist: deps ui
+	cargo build --release -p hookdesk-core --bin hookdesk
+	packaging/stage.sh
+	cd src-tauri && $(TAURI) build --ci --bundles deb,rpm --config ../target/dist/bundle.json
+	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+# Installs the newest .deb on this machine with apt (which also pulls its runtime dependencies), checks
+# what it put where, opens the installed app under Xvfb through the e2e harness, then removes it again.
+# The .rpm's file list is checked with rpm (installed here if missing).
+dist-test: tools
+	@deb=$$(ls -t target/release/bundle/deb/*.deb 2>/dev/null | head -1); \
+	rpm=$$(ls -t target/release/bundle/rpm/*.rpm 2>/dev/null | head -1); \
+	[ -n "$$deb" ] && [ -n "$$rpm" ] || { echo "no packages: run make dist first"; exit 1; }; \
+	pkg=$$(dpkg-deb -f "$$deb" Package); \
+	echo "installing $$deb ($$pkg)"; \
+	trap '$(SUDO) apt-get remove -y -qq '"$$pkg"' >/dev/null 2>&1 || true' EXIT; \
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq "$$(realpath $$deb)"; \
+	hookdesk --version; \
+	test -x /usr/bin/hookdesk-desktop; \
+	test -f /usr/lib/systemd/system/hookdesk.service; \
+	test -f /etc/hookdesk/env; \
+	test ! -e /etc/systemd/system/multi-user.target.wants/hookdesk.service || { echo "the unit must not be enabled"; exit 1; }; \
+	grep -q '^Exec=hookdesk-desktop' /usr/share/applications/Hookdesk.desktop; \
+	for s in 16 24 32 48 64 128 256 512; do \
+	  test -f /usr/share/icons/hicolor/$${s}x$${s}/apps/hookdesk-desktop.png || { echo "no $${s}px icon"; exit 1; }; \
+	done; \
+	if [ -n "$$(ls /usr/share/bash-completion/completions/hookdesk 2>/dev/null)" ]; then echo "bash completions installed"; \
+	else echo "note: no shell completions in this package (the CLI has no completions command)"; fi; \
+	cd tests/e2e && HOOKDESK_E2E_APP=/usr/bin/hookdesk-desktop xvfb-run -a --server-args="-screen 0 1280x900x24" \
+	  cargo test --test installed -- --ignored --test-threads=1; \
+	cd $(CURDIR); \
+	command -v rpm >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq rpm; \
+	rpm -qlp "$$rpm" | grep -qx /usr/bin/hookdesk; \
+	rpm -qlp "$$rpm" | grep -qx /usr/lib/systemd/system/hookdesk.service; \
+	rpm -qlp "$$rpm" | grep -qx /usr/bin/hookdesk-desktop; \
+	echo "rpm: $$(rpm -qlp "$$rpm" | wc -l) files, CLI, app and unit among them"; \
+	$(SUDO) apt-get remove -y -qq "$$pkg"; \
+	test ! -e /usr/bin/hookdesk-desktop && test ! -e /usr/bin/hookdesk; \
+	echo "dist-test: $$pkg installed, checked, opened under Xvfb and removed"

@@ -54,6 +54,9 @@ macro_rules! hookdesk_commands {
             data::retention_set,
             data::store_delete,
             data::backup_save,
+            shell::close_choice,
+            shell::desktop_settings_get,
+            shell::desktop_settings_set,
         }
     };
 }

@@ -1,18 +1,27 @@
-//! The desktop shell: opens the data directory, manages state, runs the delivery engine while the window is
-//! open and registers the thin commands.
+//! The desktop shell: opens the data directory, manages state, runs the delivery engine (also while the
+//! window is hidden), keeps one instance per data directory and registers the thin commands.
 
+mod alerts;
+mod autostart;
+mod background;
 #[macro_use]
 mod command_list;
 #[cfg(test)]
 mod capability_check;
 mod commands;
+mod instance;
+#[cfg(target_os = "linux")]
+mod notify;
 mod state;
+mod tray;
+mod window;
 
 use std::path::PathBuf;
 
 use hookdesk_core::paths::resolve_data_dir;
-use tauri::Manager;
+use tauri::{Manager, WindowEvent};
 
+use background::Delivery;
 pub use state::AppState;
 
 /// `--data-dir DIR` on the command line wins over `HOOKDESK_DATA_DIR` and the OS default, as in the CLI.
@@ -36,29 +45,37 @@ macro_rules! register_commands {
     };
 }
 
+/// `--hidden` (used by the start-at-login entry) starts delivering without showing the window.
+fn hidden_from_args() -> bool {
+    std::env::args_os().skip(1).any(|a| a == "--hidden")
+}
+
 pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
     use commands::*;
     tauri::Builder::<R>::new()
         .manage(state)
+        .manage(Delivery::default())
         .setup(|app| {
-            start_engine(app.state::<AppState>().inner());
+            let app = app.handle();
+            app.state::<Delivery>()
+                .start(app.state::<AppState>().inner());
+            tray::create(app);
+            alerts::start(app);
+            if hidden_from_args() {
+                window::hide(app);
+            }
             Ok(())
         })
+        .on_window_event(|w, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                let app = w.app_handle();
+                if w.label() == "main" && !app.state::<Delivery>().quitting() {
+                    api.prevent_close();
+                    window::close_requested(app);
+                }
+            }
+        })
         .invoke_handler(hookdesk_commands!(register_commands))
-}
-
-/// The engine delivers live events while the window is open; with `hookdesk serve` on the same data dir,
-/// the engine lease lets only one of them deliver.
-fn start_engine(state: &AppState) {
-    let Ok(engine) = state.engine() else { return };
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    // Kept for the life of the process: dropping the sender would stop the engine.
-    std::mem::forget(stop_tx);
-    tauri::async_runtime::spawn(async move {
-        if let Err(e) = hookdesk_core::delivery::run::run(engine, stop_rx).await {
-            eprintln!("hookdesk: the delivery engine stopped: {e}");
-        }
-    });
 }
 
 /// When the process started, for the start-up probe (`HOOKDESK_STARTUP_PROBE=1`).
@@ -66,9 +83,27 @@ pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::
 
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
-    let state = AppState::open(resolve_data_dir(data_dir_from_args()));
-    if let Err(e) = builder::<tauri::Wry>(state).run(tauri::generate_context!()) {
-        eprintln!("hookdesk: the window could not be started: {e}");
-        std::process::exit(1);
-    }
+    let data_dir = resolve_data_dir(data_dir_from_args());
+    let _ = std::fs::create_dir_all(&data_dir);
+    let Some(instance) = instance::claim(&data_dir) else {
+        eprintln!(
+            "hookdesk: Hookdesk is already open on {}; showing its window",
+            data_dir.display()
+        );
+        return;
+    };
+    let state = AppState::open(data_dir);
+    let app = match builder::<tauri::Wry>(state).build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("hookdesk: the window could not be started: {e}");
+            std::process::exit(1);
+        }
+    };
+    let handle = app.handle().clone();
+    instance.serve(move || {
+        let h = handle.clone();
+        let _ = handle.run_on_main_thread(move || window::show(&h));
+    });
+    app.run(|_, _| {});
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod alerts_watch;
 mod auth_cli;
 mod auth_common;
 mod auth_lifecycle;

@@ -16,6 +16,9 @@ const OPEN: &[&str] = &[
     "lock",
     "catalog",
     "storage_status",
+    // The answer to "keep delivering or quit?" when the window is closed: whoever can close the window
+    // may choose, signed in or not.
+    "close_choice",
 ];
 
 fn commands_dir() -> PathBuf {

@@ -1,5 +1,6 @@
 //! Hookdesk core: everything the desktop app and the `hookdesk` CLI share. No UI framework lives here.
 
+pub mod alerts;
 pub mod auth;
 pub mod catalog;
 pub mod clock;

@@ -7,4 +7,5 @@ pub mod config;
 mod convert;
 pub mod data;
 pub mod delivery;
+pub mod shell;
 pub mod status;

@@ -1,6 +1,8 @@
 //! Harness for driving the real Hookdesk window: one tauri-driver per test, a fresh data dir and a fresh
 //! `XDG_DATA_HOME` (WebKit caches CSS there), stopped with SIGTERM so WebKitWebDriver is not orphaned.
 
+pub mod desktop;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -13,8 +15,11 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The debug build, or the app named by `HOOKDESK_E2E_APP` (an installed package's, in `make dist-test`).
 pub fn app_binary() -> PathBuf {
-    repo_root().join("target/debug/hookdesk-desktop")
+    std::env::var_os("HOOKDESK_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/debug/hookdesk-desktop"))
 }
 
 pub fn cli_binary() -> PathBuf {
@@ -45,6 +50,11 @@ pub struct App {
 impl App {
     /// Starts the app on `data_dir` (kept by the caller so a test can restart on the same data).
     pub async fn launch(data_dir: &Path) -> App {
+        App::launch_with(data_dir, &[]).await
+    }
+
+    /// As [`App::launch`], with more environment for the app (a session bus, say).
+    pub async fn launch_with(data_dir: &Path, env: &[(&str, &str)]) -> App {
         assert!(
             app_binary().exists(),
             "build the app first: {}",
@@ -64,6 +74,7 @@ impl App {
             .env("HOOKDESK_DATA_DIR", data_dir)
             .env("HOOKDESK_LOG", "info")
             .env("HOOKDESK_NO_KEYCHAIN", "1")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -169,6 +180,20 @@ impl App {
                 }
             }
         }
+    }
+
+    /// Clicks a button whose action hides the window or ends the app. A WebDriver click waits for the
+    /// page to render again, which a hidden or closed window never does, so the click is queued in the
+    /// page and the call returns at once.
+    pub async fn click_and_leave(&self, css: &str) {
+        self.wait_for(css).await;
+        let script = format!(
+            "const el = document.querySelector({css:?}); setTimeout(() => el.click(), 50); return true;"
+        );
+        self.client
+            .execute(&script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {
@@ -462,6 +487,11 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start() -> Receiver {
+        Receiver::start_with(200, Duration::ZERO).await
+    }
+
+    /// Answers `status` after `delay` (the request is recorded as soon as it has arrived).
+    pub async fn start_with(status: u16, delay: Duration) -> Receiver {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -498,9 +528,11 @@ impl Receiver {
                                     .expect("lock")
                                     .push(text[..head_end + 4 + len].to_string());
                                 buf.drain(..head_end + 4 + len);
+                                tokio::time::sleep(delay).await;
                                 let body = r#"{"received":true}"#;
                                 let resp = format!(
-                                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+                                    "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+                                    if status == 410 { "Gone" } else { "OK" },
                                     body.len(),
                                     body
                                 );
@@ -536,4 +568,73 @@ impl Receiver {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+impl App {
+    /// Adds a hook on the Webhooks screen that sends sale events to a loopback receiver (the
+    /// private-network opt-in needs a fresh code), and returns its id.
+    pub async fn add_local_hook(&self, enrolled: &Enrolled, label: &str, url: &str) -> String {
+        self.go("Webhooks").await;
+        let before = self.count(".hook-row").await;
+        self.click("#add-hook").await;
+        self.fill("#hook-label", label).await;
+        self.fill("#hook-url", url).await;
+        self.click("input.hook-event[value='transaction.sale.success']")
+            .await;
+        self.select("#hook-auth-kind", "none").await;
+        self.select("#hook-signature-kind", "none").await;
+        self.click("#hook-allow-private").await;
+        next_totp_step().await;
+        self.fill("#hook-totp", &totp_now(&enrolled.secret)).await;
+        self.click("#hook-submit").await;
+        self.wait_count(".hook-row", before + 1).await;
+        let xpath = format!("//tr[contains(@class,'hook-row')][.//*[contains(., '{label}')]]");
+        self.client
+            .find(Locator::XPath(&xpath))
+            .await
+            .expect("the new hook's row")
+            .attr("data-id")
+            .await
+            .expect("data-id")
+            .expect("hook id")
+    }
+}
+
+/// Unlocks a CLI session for the admin with one of the recovery codes; returns the session token.
+pub fn cli_session(data_dir: &Path, recovery_code: &str) -> String {
+    let unlocked = cli(
+        data_dir,
+        &[
+            "unlock",
+            "--user",
+            ADMIN,
+            "--code",
+            recovery_code,
+            "--password-stdin",
+        ],
+        Some(ADMIN_PASSWORD),
+        &[],
+    );
+    unlocked["session"].as_str().expect("session").to_string()
+}
+
+/// Emits a sale event with the CLI; returns its event id.
+pub fn cli_emit_sale(data_dir: &Path, session: &str, key: &str) -> String {
+    let emitted = cli(
+        data_dir,
+        &[
+            "emit",
+            "--type",
+            "transaction.sale.success",
+            "--store",
+            "store-1",
+            "--data",
+            &format!(
+                r#"{{"type":"transaction","key":"{key}","amount_detail":{{"amount":"9.99"}}}}"#
+            ),
+        ],
+        None,
+        &[("HOOKDESK_SESSION", session)],
+    );
+    emitted["event_id"].as_str().expect("event id").to_string()
 }

@@ -18,6 +18,7 @@ import type {
   OwnSession,
   RecoverProgress,
   Role,
+  DesktopSettings,
   Settings,
   Store,
   StorageProblem,
@@ -139,6 +140,9 @@ export const api = {
     call<AuditEntry[]>('audit_list', beforeId === undefined ? { limit } : { limit, beforeId }),
   settingsGet: () => call<Settings>('settings_get'),
   settingsSet: (idleMinutes: number) => call<Settings>('settings_set', { idleMinutes }),
+  desktopSettingsGet: () => call<DesktopSettings>('desktop_settings_get'),
+  desktopSettingsSet: (s: DesktopSettings) => call<DesktopSettings>('desktop_settings_set', { ...s }),
+  closeChoice: (choice: 'background' | 'quit') => call<null>('close_choice', { choice }),
 
   storesList: () => call<Store[]>('stores_list'),
   storeSave: (store: StoreInput) => call<Store>('store_save', { store }),

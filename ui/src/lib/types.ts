@@ -82,6 +82,20 @@ export interface BackupReport {
   schemaVersion: number;
 }
 
+export interface DesktopSettings {
+  keepDelivering: boolean;
+  startAtLogin: boolean;
+}
+
+export type AlertKind = 'hook_disabled' | 'deliveries_dead' | 'disk_full' | 'database_unreachable';
+
+export interface Alert {
+  kind: AlertKind;
+  hookId: string | null;
+  title: string;
+  body: string;
+}
+
 export interface Store {
   id: string;
   name: string;

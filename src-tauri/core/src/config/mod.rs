@@ -2,6 +2,7 @@
 //! Every operation takes the acting user and checks its permission here, whichever front end calls it;
 //! every change writes an audit entry (secrets masked) in the same transaction as the change.
 
+pub mod desktop;
 pub mod hook_cache;
 pub mod hooks;
 pub mod order_webhooks;

@@ -2,6 +2,8 @@
 
 mod migrate;
 
+pub mod alerts;
+pub mod app_settings;
 pub mod audit;
 pub mod backup;
 pub mod hooks;

@@ -28,6 +28,9 @@ export type LeaveGuard = (proceed: () => void) => boolean;
 class Nav {
   screen = $state<Screen>('hooks');
   private guard: LeaveGuard | null = null;
+  /** The hook the delivery log opens filtered to (from an alert), and a counter that reopens the log. */
+  logHook = $state<string>('');
+  logRequest = $state(0);
 
   go(screen: Screen): void {
     if (screen === this.screen) return;
@@ -45,6 +48,12 @@ class Nav {
     return () => {
       if (this.guard === guard) this.guard = null;
     };
+  }
+
+  openLog(hookId: string | null): void {
+    this.logHook = hookId ?? '';
+    this.logRequest += 1;
+    this.screen = 'log';
   }
 }
 

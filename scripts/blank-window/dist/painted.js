@@ -1,0 +1,1 @@
+requestAnimationFrame(() => setTimeout(() => window.__TAURI_INTERNALS__.invoke('painted'), 0));
