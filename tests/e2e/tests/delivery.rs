@@ -90,7 +90,9 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     // Resend the live delivery (the newest row) and see the second attempt.
     app.click(".delivery-row .resend-button").await;
     // Resending asks first, naming what goes where.
-    let asked = app.wait_text("#confirm-modal", |t| t.contains("again")).await;
+    let asked = app
+        .wait_text("#confirm-modal", |t| t.contains("again"))
+        .await;
     assert!(asked.contains("transaction.sale.success"), "{asked}");
     app.click("#confirm-yes").await;
     let got = receiver.wait_for(4).await;
