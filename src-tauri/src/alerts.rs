@@ -7,7 +7,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use hookdesk_core::alerts::{Alert, Watcher};
+use hookdesk_core::alerts::{Alert, AlertKind, Watcher};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::AppState;
@@ -48,12 +48,22 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         for alert in found {
             show(&app, alert);
         }
+        // Writes refused for lack of space (README, "Full disk") raise one grouped storage alert.
+        let full = app
+            .state::<AppState>()
+            .ctx()
+            .ok()
+            .is_some_and(|ctx| ctx.storage.problem().is_some());
+        if full {
+            let detail =
+                "The disk is full: new events are refused until there is free space again.";
+            raise(&app, Alert::storage(AlertKind::DiskFull, detail));
+        }
         crate::tray::refresh(&app);
     });
 }
 
 /// Shows an alert found outside the watcher, subject to the same grouping.
-#[allow(dead_code)]
 pub fn raise<R: Runtime>(app: &AppHandle<R>, alert: Alert) {
     let admitted = {
         let state = app.state::<AppState>();
