@@ -55,23 +55,40 @@ fn windows_titled(title: &str) -> XResult<(x11rb::rust_connection::RustConnectio
     Ok((conn, found))
 }
 
-/// Whether a window titled `title` is mapped (shown) on the X server.
-pub fn window_shown(title: &str) -> bool {
+/// Whether a window titled `title` that belongs to the Hookdesk process on `data_dir` is mapped (shown).
+/// Windows of other processes are ignored: an earlier test's app may still be closing on the same display.
+pub fn window_shown(data_dir: &Path, title: &str) -> bool {
+    let pids = app_pids(data_dir);
     let Ok((conn, windows)) = windows_titled(title) else {
         return false;
     };
+    let Ok(pid_atom) = conn
+        .intern_atom(false, b"_NET_WM_PID")
+        .map_err(|e| e.to_string())
+        .and_then(|c| c.reply().map_err(|e| e.to_string()))
+        .map(|r| r.atom)
+    else {
+        return false;
+    };
     windows.into_iter().any(|w| {
-        conn.get_window_attributes(w)
+        let owner = conn
+            .get_property(false, w, pid_atom, AtomEnum::CARDINAL, 0, 1)
             .ok()
             .and_then(|c| c.reply().ok())
-            .is_some_and(|a| a.map_state == x11rb::protocol::xproto::MapState::VIEWABLE)
+            .and_then(|r| r.value32().and_then(|mut v| v.next()));
+        owner.is_some_and(|p| pids.contains(&p))
+            && conn
+                .get_window_attributes(w)
+                .ok()
+                .and_then(|c| c.reply().ok())
+                .is_some_and(|a| a.map_state == x11rb::protocol::xproto::MapState::VIEWABLE)
     })
 }
 
-/// Waits until the window titled `title` is shown (or hidden).
-pub async fn wait_shown(title: &str, shown: bool) {
+/// Waits until the window titled `title` of the Hookdesk process on `data_dir` is shown (or hidden).
+pub async fn wait_shown(data_dir: &Path, title: &str, shown: bool) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while window_shown(title) != shown {
+    while window_shown(data_dir, title) != shown {
         assert!(
             Instant::now() < deadline,
             "the window {title:?} never became {}",

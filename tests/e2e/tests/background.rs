@@ -25,7 +25,7 @@ async fn closed_window_keeps_delivering_a_second_launch_shows_it_and_quit_drains
     app.wait_for("#close-modal").await;
     app.screenshot("close-asks.png").await;
     app.click_and_leave("#close-keep").await;
-    wait_shown("Hookdesk", false).await;
+    wait_shown(data.path(), "Hookdesk", false).await;
 
     // With the window hidden, an event from the CLI is delivered by the app's engine.
     let session = cli_session(data.path(), &enrolled.recovery_codes[0]);
@@ -46,7 +46,7 @@ async fn closed_window_keeps_delivering_a_second_launch_shows_it_and_quit_drains
         "{}",
         String::from_utf8_lossy(&second.stderr)
     );
-    wait_shown("Hookdesk", true).await;
+    wait_shown(data.path(), "Hookdesk", true).await;
     assert_eq!(hookdesk_e2e::desktop::app_pids(data.path()).len(), 1);
 
     // Quit while a delivery is in flight: the attempt finishes before the process exits.
