@@ -1,7 +1,7 @@
 //! Stores deleted from the window (refused while a hook needs the store alone), and Settings: the
 //! retention period, the database size and a backup written while the app's engine runs.
 
-use hookdesk_e2e::{cli, App, ADMIN, ADMIN_PASSWORD};
+use hookdesk_e2e::{cli, cli_session, App};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stores_are_deleted_and_settings_back_up_the_database() {
@@ -13,20 +13,7 @@ async fn stores_are_deleted_and_settings_back_up_the_database() {
     app.add_store("store-2", "Station").await;
 
     // A hook scoped to store-2 alone, made through the CLI.
-    let unlocked = cli(
-        data.path(),
-        &[
-            "unlock",
-            "--user",
-            ADMIN,
-            "--code",
-            &enrolled.recovery_codes[0],
-            "--password-stdin",
-        ],
-        Some(ADMIN_PASSWORD),
-        &[],
-    );
-    let session = unlocked["session"].as_str().expect("session").to_string();
+    let session = cli_session(data.path(), &enrolled.recovery_codes[0]);
     cli(
         data.path(),
         &[

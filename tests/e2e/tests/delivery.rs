@@ -1,4 +1,4 @@
-use hookdesk_e2e::{cli, next_totp_step, totp_now, App, Receiver, ADMIN, ADMIN_PASSWORD};
+use hookdesk_e2e::{cli, cli_session, next_totp_step, totp_now, App, Receiver};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
@@ -46,20 +46,7 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.click("#test-close").await;
 
     // A live event from the CLI, delivered by the engine running inside the app.
-    let unlocked = cli(
-        data.path(),
-        &[
-            "unlock",
-            "--user",
-            ADMIN,
-            "--code",
-            &enrolled.recovery_codes[1],
-            "--password-stdin",
-        ],
-        Some(ADMIN_PASSWORD),
-        &[],
-    );
-    let session = unlocked["session"].as_str().expect("session").to_string();
+    let session = cli_session(data.path(), &enrolled.recovery_codes[1]);
     let emitted = cli(
         data.path(),
         &[

@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hookdesk_e2e::{cli, next_totp_step, totp_at, App, Receiver, ADMIN};
+use hookdesk_e2e::{cli, cli_session, next_totp_step, totp_at, App, Receiver};
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -114,20 +114,7 @@ async fn a_generated_secret_is_shown_once_revealed_with_a_code_and_rolled() {
     let page = app.text("body").await;
     assert!(!page.contains(&secret[6..]), "the secret stayed on screen");
 
-    let unlocked = cli(
-        data.path(),
-        &[
-            "unlock",
-            "--user",
-            ADMIN,
-            "--code",
-            &enrolled.recovery_codes[0],
-            "--password-stdin",
-        ],
-        Some(&format!("{}\n", hookdesk_e2e::ADMIN_PASSWORD)),
-        &[],
-    );
-    let session = unlocked["session"].as_str().expect("session").to_string();
+    let session = cli_session(data.path(), &enrolled.recovery_codes[0]);
     emit(data.path(), &session, "A1");
     let got = receiver.wait_for(1).await;
     assert!(
