@@ -4,7 +4,7 @@
 use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::domain::Secret;
 
-use crate::auth_common::{code_at, setup_admin, setup_user, sign_in, Enrolled, Env};
+use crate::auth_common::{code_at, setup_admin, setup_user, sign_in, wrong_code, Enrolled, Env};
 
 fn actor(env: &Env, u: &Enrolled) -> auth::Actor {
     auth::require(&env.ctx, &u.token, Permission::OwnAccount).unwrap()
@@ -170,9 +170,10 @@ fn disabled_users_cannot_sign_in_and_the_last_enabled_admin_stays() {
     let bob = setup_user(&env, &ana.token, "bob", Role::Admin, "bob-password-1");
     let admin = actor(&env, &ana);
 
-    let err = auth::set_disabled(&env.ctx, &admin, "ana", true, &code(&env, &ana)).unwrap_err();
+    let err =
+        auth::set_disabled(&env.ctx, &admin, "ana", true, Some(&code(&env, &ana))).unwrap_err();
     assert_eq!(err.field(), Some("name"), "not yourself");
-    let view = auth::set_disabled(&env.ctx, &admin, "bob", true, &code(&env, &ana)).unwrap();
+    let view = auth::set_disabled(&env.ctx, &admin, "bob", true, Some(&code(&env, &ana))).unwrap();
     assert!(view.disabled);
     assert_eq!(
         auth::require(&env.ctx, &bob.token, Permission::ReadHooks)
@@ -189,15 +190,28 @@ fn disabled_users_cannot_sign_in_and_the_last_enabled_admin_stays() {
     );
     // Ana is now the last enabled admin: she cannot be demoted or removed until Carl is made an admin.
     let carl = setup_user(&env, &ana.token, "carl", Role::Manager, "carl-password-1");
-    let err =
-        auth::set_role(&env.ctx, &admin, "ana", Role::Manager, &code(&env, &ana)).unwrap_err();
+    let err = auth::set_role(
+        &env.ctx,
+        &admin,
+        "ana",
+        Role::Manager,
+        Some(&code(&env, &ana)),
+    )
+    .unwrap_err();
     assert!(
         err.message().contains("last enabled administrator"),
         "{err:?}"
     );
     let err = auth::remove_user(&env.ctx, &admin, "ana").unwrap_err();
     assert_eq!(err.field(), Some("name"));
-    auth::set_role(&env.ctx, &admin, "carl", Role::Admin, &code(&env, &ana)).unwrap();
+    auth::set_role(
+        &env.ctx,
+        &admin,
+        "carl",
+        Role::Admin,
+        Some(&code(&env, &ana)),
+    )
+    .unwrap();
     let carl_admin = auth::require(&env.ctx, &carl.token, Permission::ManageUsers).unwrap();
     assert_eq!(carl_admin.role(), Role::Admin);
     // With Carl an admin, Ana may be demoted; the last enabled admin (Carl) may not disable himself.
@@ -206,7 +220,7 @@ fn disabled_users_cannot_sign_in_and_the_last_enabled_admin_stays() {
         &carl_admin,
         "ana",
         Role::Support,
-        &code(&env, &carl),
+        Some(&code(&env, &carl)),
     )
     .unwrap();
     assert_eq!(
@@ -220,7 +234,7 @@ fn disabled_users_cannot_sign_in_and_the_last_enabled_admin_stays() {
         &carl_admin,
         "carl",
         Role::Manager,
-        &code(&env, &carl),
+        Some(&code(&env, &carl)),
     )
     .unwrap_err();
     assert!(
@@ -228,7 +242,14 @@ fn disabled_users_cannot_sign_in_and_the_last_enabled_admin_stays() {
         "{err:?}"
     );
 
-    auth::set_disabled(&env.ctx, &carl_admin, "bob", false, &code(&env, &carl)).unwrap();
+    auth::set_disabled(
+        &env.ctx,
+        &carl_admin,
+        "bob",
+        false,
+        Some(&code(&env, &carl)),
+    )
+    .unwrap();
     assert!(auth::sign_in(&env.ctx, "bob", &Secret::new("bob-password-1")).is_ok());
     let actions = audit_actions(&env);
     for a in ["user.disable", "user.enable", "user.role"] {
@@ -281,10 +302,10 @@ fn only_admins_manage_users_and_everyone_manages_their_own_account() {
         let c = code_at(&u.secret, env.now());
         let refused = [
             auth::reset_two_factor(&env.ctx, &a, "ana", &c).map(drop),
-            auth::set_disabled(&env.ctx, &a, "ana", true, &c).map(drop),
-            auth::set_disabled(&env.ctx, &a, "ana", false, &c).map(drop),
-            auth::set_role(&env.ctx, &a, "ana", Role::Support, &c).map(drop),
-            auth::set_role(&env.ctx, &a, &u.name, Role::Admin, &c).map(drop),
+            auth::set_disabled(&env.ctx, &a, "ana", true, Some(&c)).map(drop),
+            auth::set_disabled(&env.ctx, &a, "ana", false, Some(&c)).map(drop),
+            auth::set_role(&env.ctx, &a, "ana", Role::Support, Some(&c)).map(drop),
+            auth::set_role(&env.ctx, &a, &u.name, Role::Admin, Some(&c)).map(drop),
         ];
         for r in refused {
             assert_eq!(r.unwrap_err().code(), "forbidden", "{}", u.name);
@@ -297,4 +318,48 @@ fn only_admins_manage_users_and_everyone_manages_their_own_account() {
         );
         assert_eq!(auth::own_sessions(&env.ctx, &a).unwrap().len(), 1);
     }
+}
+
+/// DESIGN §6 runs `user disable|enable|role` without `--code`, right after `hookdesk unlock`: an unlock
+/// with a code in the last five minutes stands in for a fresh code there. Later it does not, and
+/// reset-2fa always takes a code.
+#[test]
+fn disable_enable_and_role_accept_a_recent_unlock_instead_of_a_code() {
+    let env = Env::new();
+    let ana = setup_admin(&env, "ana");
+    setup_user(&env, &ana.token, "bob", Role::Manager, "bob-password-1");
+    let token = sign_in(&env, &ana);
+    auth::unlock(&env.ctx, &token, &code_at(&ana.secret, env.now())).unwrap();
+    let admin = auth::require(&env.ctx, &token, Permission::ManageUsers).unwrap();
+
+    env.clock.advance(auth::RECENT_UNLOCK_MS - 1_000);
+    let view = auth::set_disabled(&env.ctx, &admin, "bob", true, None).unwrap();
+    assert!(view.disabled);
+    auth::set_disabled(&env.ctx, &admin, "bob", false, None).unwrap();
+    let view = auth::set_role(&env.ctx, &admin, "bob", Role::Support, None).unwrap();
+    assert_eq!(view.role, Role::Support);
+
+    env.clock.advance(2_000);
+    let before = user_row(&env, "bob");
+    for r in [
+        auth::set_disabled(&env.ctx, &admin, "bob", true, None).map(drop),
+        auth::set_role(&env.ctx, &admin, "bob", Role::Manager, None).map(drop),
+    ] {
+        let e = r.unwrap_err();
+        assert_eq!((e.code(), e.field()), ("invalid", Some("code")), "{e:?}");
+    }
+    assert_eq!(user_row(&env, "bob"), before);
+    // A code given is checked even inside the window: a wrong one is refused.
+    let wrong = wrong_code(&ana.secret, env.now());
+    let e = auth::set_role(&env.ctx, &admin, "bob", Role::Manager, Some(&wrong)).unwrap_err();
+    assert_eq!(e.field(), Some("code"), "{e:?}");
+    let view = auth::set_role(
+        &env.ctx,
+        &admin,
+        "bob",
+        Role::Manager,
+        Some(&code_at(&ana.secret, env.now())),
+    )
+    .unwrap();
+    assert_eq!(view.role, Role::Manager);
 }

@@ -411,3 +411,61 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
     );
     assert!(text.contains("completions"));
 }
+
+/// DESIGN §6 writes `user disable NAME`, `user enable NAME` and `user role NAME --role R` without a code:
+/// right after `hookdesk unlock` they run as written; once the unlock is over five minutes old they ask
+/// for `--code`, and change nothing.
+#[test]
+fn disable_enable_and_role_run_without_a_code_right_after_unlocking() {
+    let env = Env::new();
+    let team = se::team(&env);
+    let (root, mona) = (&team[0], &team[1]);
+    let out = run(&env, root, &["user", "disable", "mona"], None);
+    assert_eq!(ok(&out)["user"]["disabled"], true);
+    let out = run(&env, root, &["user", "enable", "mona"], None);
+    assert_eq!(ok(&out)["user"]["disabled"], false);
+    let out = run(
+        &env,
+        root,
+        &["user", "role", "mona", "--role", "support"],
+        None,
+    );
+    assert_eq!(ok(&out)["user"]["role"], "support");
+
+    let ten_minutes_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        - 10 * 60_000;
+    env.ctx
+        .db
+        .conn()
+        .execute("UPDATE sessions SET unlocked_at = ?1", [ten_minutes_ago])
+        .unwrap();
+    for args in [
+        &["user", "disable", "mona"][..],
+        &["user", "role", "mona", "--role", "manager"][..],
+    ] {
+        let out = run(&env, root, args, None);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+        let e: Value = serde_json::from_str(last).expect("a JSON error");
+        assert_eq!(
+            (e["code"].as_str(), e["field"].as_str()),
+            (Some("invalid"), Some("code"))
+        );
+    }
+    let users = ok(&run(&env, root, &["user", "list"], None));
+    let row = users["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == mona.name)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (row["role"].as_str(), row["disabled"].as_bool()),
+        (Some("support"), Some(false))
+    );
+}

@@ -1,8 +1,8 @@
 //! The ingest API in-process on 127.0.0.1:0, and idempotency keys.
 
+use hookdesk_core::auth::tokens;
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::delivery::ingest;
-use hookdesk_core::delivery::tokens;
 use serde_json::{json, Value};
 
 use crate::config_support::admin;

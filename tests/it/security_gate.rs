@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
+use hookdesk_core::auth::tokens;
 use hookdesk_core::auth::{self, Actor, Permission, Role};
 use hookdesk_core::config::{self, hooks::HookFilter, FreshCode};
 use hookdesk_core::delivery::engine::Engine;
 use hookdesk_core::delivery::log::{self, Filter};
 use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
+use hookdesk_core::delivery::stats;
 use hookdesk_core::delivery::test_send::{send_test, TestSend};
-use hookdesk_core::delivery::{stats, tokens};
 use hookdesk_core::domain::{HookInput, OrderWebhooksPatch, Secret, StoreInput};
 use hookdesk_core::store::audit;
 use hookdesk_core::{Ctx, Error, Result};
@@ -61,6 +62,38 @@ fn require_matches_the_role_matrix() {
             } else {
                 assert_eq!(code(&r), Some("forbidden"), "{p:?} for {:?}", u.role);
             }
+        }
+    }
+}
+
+/// The ingest route's gate: a stored token holds `EmitEvents` and nothing else; any other value is
+/// `unauthorized`, whichever permission is asked for.
+#[test]
+fn an_ingest_token_holds_only_emit_events() {
+    let env = Env::new();
+    let team = se::team(&env);
+    let admin = auth::require(&env.ctx, &team[0].token, Permission::ManageSettings).unwrap();
+    let token = tokens::create(&env.ctx, &admin).unwrap();
+    for p in PERMISSIONS {
+        let r = tokens::require_token(&env.ctx, Some(token.expose()), p);
+        if p == Permission::EmitEvents {
+            assert!(r.is_ok(), "{p:?}");
+        } else {
+            assert_eq!(code(&r), Some("forbidden"), "{p:?}");
+        }
+        let wrong = format!("{}0", token.expose());
+        for bad in [
+            None,
+            Some(""),
+            Some("hdi_0"),
+            Some(wrong.as_str()),
+            Some(&team[0].token[..]),
+        ] {
+            assert_eq!(
+                code(&tokens::require_token(&env.ctx, bad, p)),
+                Some("unauthorized"),
+                "{bad:?} {p:?}"
+            );
         }
     }
 }

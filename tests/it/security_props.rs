@@ -377,7 +377,7 @@ fn ingest_bodies_get_4xx_or_202_and_refused_ones_queue_nothing() {
         ..StoreInput::default()
     };
     config::stores::add(&env.ctx, &actor, &store).unwrap();
-    let token = hookdesk_core::delivery::tokens::create(&env.ctx, &actor)
+    let token = hookdesk_core::auth::tokens::create(&env.ctx, &actor)
         .unwrap()
         .expose()
         .to_string();

@@ -199,7 +199,7 @@ pub fn user_set_disabled(
     code: String,
 ) -> Result<UserView> {
     let (ctx, actor) = state.actor(Permission::ManageUsers)?;
-    auth::set_disabled(&ctx, &actor, &name, disabled, &code)
+    auth::set_disabled(&ctx, &actor, &name, disabled, Some(&code))
 }
 
 #[tauri::command]
@@ -211,5 +211,5 @@ pub fn user_set_role(
 ) -> Result<UserView> {
     let (ctx, actor) = state.actor(Permission::ManageUsers)?;
     let role = Role::parse("role", &role)?;
-    auth::set_role(&ctx, &actor, &name, role, &code)
+    auth::set_role(&ctx, &actor, &name, role, Some(&code))
 }

@@ -1,13 +1,14 @@
 //! The account lifecycle after first sign-in: two-factor resets, new recovery codes, password changes,
 //! disabling and enabling users, role changes and a user's own sessions. Each change needs the acting
-//! user's fresh TOTP code and is audited in the transaction that makes it.
+//! user's fresh TOTP code (for disable, enable and role, an unlock with a code in the last five minutes
+//! also counts: see `verify_recent_code`) and is audited in the transaction that makes it.
 
 use rusqlite::{Connection, TransactionBehavior};
 use serde_json::json;
 
 use super::credentials::{check_new_password, hash_password, verify_password};
 use super::recovery;
-use super::session::verify_fresh_code;
+use super::session::{verify_fresh_code, verify_recent_code};
 use super::views::{SessionView, UserView};
 use super::{Actor, Permission, Role};
 use crate::domain::Secret;
@@ -40,7 +41,7 @@ fn admin_change(
     ctx: &Ctx,
     actor: &Actor,
     name: &str,
-    code: &str,
+    code: Option<&str>,
     rules: impl Fn(&Connection, &UserRow) -> Result<()>,
     change: impl FnOnce(&Connection, &UserRow, i64) -> Result<()>,
 ) -> Result<UserView> {
@@ -50,7 +51,7 @@ fn admin_change(
         let user = target(&conn, name)?;
         rules(&conn, &user)?;
     }
-    verify_fresh_code(ctx, actor, code)?;
+    verify_recent_code(ctx, actor, code)?;
     let now = ctx.now_ms();
     let mut conn = ctx.db.conn();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -69,7 +70,7 @@ pub fn reset_two_factor(ctx: &Ctx, actor: &Actor, name: &str, code: &str) -> Res
         ctx,
         actor,
         name,
-        code,
+        Some(code),
         |_, _| Ok(()),
         |tx, user, now| {
             users::clear_two_factor(tx, user.id)?;
@@ -93,7 +94,7 @@ pub fn set_disabled(
     actor: &Actor,
     name: &str,
     disabled: bool,
-    code: &str,
+    code: Option<&str>,
 ) -> Result<UserView> {
     let me = actor.user_id();
     admin_change(
@@ -139,7 +140,13 @@ pub fn set_disabled(
 
 /// Changes a user's role; the last enabled admin cannot be demoted. The user's sessions carry on: the
 /// role is read again on every command.
-pub fn set_role(ctx: &Ctx, actor: &Actor, name: &str, role: Role, code: &str) -> Result<UserView> {
+pub fn set_role(
+    ctx: &Ctx,
+    actor: &Actor,
+    name: &str,
+    role: Role,
+    code: Option<&str>,
+) -> Result<UserView> {
     admin_change(
         ctx,
         actor,

@@ -8,6 +8,7 @@ mod lifecycle;
 pub mod recovery;
 mod roles;
 mod session;
+pub mod tokens;
 pub mod totp;
 mod views;
 
@@ -24,6 +25,6 @@ pub use lifecycle::{
 pub use roles::{Actor, Permission, Role};
 pub use session::{
     idle_minutes, lock, require, session_info, sign_in, sign_out, token_hash, unlock,
-    verify_fresh_code, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
+    verify_fresh_code, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES, RECENT_UNLOCK_MS,
 };
 pub use views::{Enrollment, SessionInfo, SessionView, SignIn, UnlockInfo, UserView};

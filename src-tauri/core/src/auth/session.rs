@@ -251,6 +251,27 @@ pub fn verify_fresh_code(ctx: &Ctx, actor: &Actor, code: &str) -> Result<()> {
     Ok(())
 }
 
+/// How long an unlock with a code stands in for a fresh code when an admin disables, enables or re-roles
+/// a user: the CLI contract (DESIGN §6) runs those right after `hookdesk unlock`, without `--code`.
+pub const RECENT_UNLOCK_MS: i64 = 5 * 60_000;
+
+/// A fresh code when one is given (checked like `verify_fresh_code`); without one, the actor's session
+/// must have been unlocked with a code within `RECENT_UNLOCK_MS`.
+pub(crate) fn verify_recent_code(ctx: &Ctx, actor: &Actor, code: Option<&str>) -> Result<()> {
+    if let Some(code) = code {
+        return verify_fresh_code(ctx, actor, code);
+    }
+    let now = ctx.now_ms();
+    let s = sessions::find(&ctx.db.conn(), actor.session_hash())?.ok_or(Error::Locked)?;
+    match s.unlocked_at {
+        Some(at) if now - at <= RECENT_UNLOCK_MS => Ok(()),
+        _ => Err(Error::invalid(
+            "code",
+            "you unlocked more than 5 minutes ago: enter a current code from your authenticator app",
+        )),
+    }
+}
+
 /// The session's user, for operations open to a signed-in but locked session (enrollment).
 pub(crate) fn signed_in_user(conn: &Connection, token: &str, now: i64) -> Result<UserRow> {
     load(conn, token, now)?

@@ -15,6 +15,8 @@ use tokio::net::TcpListener;
 use super::batcher::Batcher;
 use super::engine::Engine;
 use super::outbox::{enqueue_batch, Enqueued, NewEvent};
+use crate::auth::tokens::require_token;
+use crate::auth::Permission;
 use crate::error::ErrorPayload;
 use crate::{Ctx, Error};
 
@@ -64,6 +66,8 @@ fn status_of(e: &Error) -> StatusCode {
         Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Error::NotFound(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::Conflict(_) => StatusCode::CONFLICT,
+        Error::Unauthorized => StatusCode::UNAUTHORIZED,
+        Error::Forbidden(_) => StatusCode::FORBIDDEN,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -83,6 +87,15 @@ fn from_error(e: &Error) -> Response {
             header::HeaderValue::from(RETRY_AFTER_SECS),
         );
         return r;
+    }
+    if matches!(e, Error::Unauthorized) {
+        // The core's text speaks of signing in; a machine caller needs to hear about its token.
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "a valid ingest token is required",
+            None,
+        );
     }
     let p = e.to_payload();
     problem(status_of(e), &p.code, &p.message, p.field.as_deref())
@@ -183,23 +196,8 @@ pub fn parse_event_body(bytes: &[u8]) -> Result<NewEvent, Refusal> {
 
 async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> Response {
     let ctx = api.ctx.clone();
-    // One indexed read on the read connection, which never waits behind a write: cheaper inline than
-    // a hop to the blocking pool, whose threads (one per concurrent request) each grew their own heap.
-    let authorized = match bearer(&headers) {
-        Some(t) => super::tokens::verify(&ctx, t),
-        None => Ok(false),
-    };
-    match authorized {
-        Ok(true) => {}
-        Ok(false) => {
-            return problem(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "a valid ingest token is required",
-                None,
-            )
-        }
-        Err(e) => return from_error(&e),
+    if let Err(e) = require_token(&ctx, bearer(&headers), Permission::EmitEvents) {
+        return from_error(&e);
     }
     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,

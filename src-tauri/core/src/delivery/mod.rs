@@ -21,4 +21,3 @@ pub mod sign;
 pub mod ssrf;
 pub mod stats;
 pub mod test_send;
-pub mod tokens;

@@ -7,6 +7,7 @@ pub mod app_settings;
 pub mod audit;
 pub mod backup;
 pub mod hooks;
+pub mod ingest_tokens;
 pub mod order_webhooks;
 pub mod retention;
 pub mod sessions;

@@ -106,17 +106,17 @@ pub enum UserCmd {
     Disable {
         /// The user to disable.
         name: String,
-        /// A current 6-digit code from your own authenticator app.
+        /// A current 6-digit code from your own authenticator app (may be left out within 5 minutes of unlocking).
         #[arg(long)]
-        code: String,
+        code: Option<String>,
     },
     /// Let a disabled user sign in again.
     Enable {
         /// The user to enable.
         name: String,
-        /// A current 6-digit code from your own authenticator app.
+        /// A current 6-digit code from your own authenticator app (may be left out within 5 minutes of unlocking).
         #[arg(long)]
-        code: String,
+        code: Option<String>,
     },
     /// Change a user's role (the last enabled admin cannot be demoted).
     Role {
@@ -125,9 +125,9 @@ pub enum UserCmd {
         /// The new role.
         #[arg(long, value_parser = ["admin", "manager", "support"])]
         role: String,
-        /// A current 6-digit code from your own authenticator app.
+        /// A current 6-digit code from your own authenticator app (may be left out within 5 minutes of unlocking).
         #[arg(long)]
-        code: String,
+        code: Option<String>,
     },
 }
 
@@ -296,20 +296,20 @@ pub fn run(cmd: &AuthCmd, data_dir: &Path, json_out: bool) -> Result<()> {
         AuthCmd::User(UserCmd::Disable { name, code }) => {
             let ctx = Ctx::open(data_dir)?;
             let actor = session_actor(&ctx, Permission::ManageUsers)?;
-            let user = auth::set_disabled(&ctx, &actor, name, true, code)?;
+            let user = auth::set_disabled(&ctx, &actor, name, true, code.as_deref())?;
             print(json_out, &json!({"user": to_json(&user)?}));
         }
         AuthCmd::User(UserCmd::Enable { name, code }) => {
             let ctx = Ctx::open(data_dir)?;
             let actor = session_actor(&ctx, Permission::ManageUsers)?;
-            let user = auth::set_disabled(&ctx, &actor, name, false, code)?;
+            let user = auth::set_disabled(&ctx, &actor, name, false, code.as_deref())?;
             print(json_out, &json!({"user": to_json(&user)?}));
         }
         AuthCmd::User(UserCmd::Role { name, role, code }) => {
             let role = Role::parse("role", role)?;
             let ctx = Ctx::open(data_dir)?;
             let actor = session_actor(&ctx, Permission::ManageUsers)?;
-            let user = auth::set_role(&ctx, &actor, name, role, code)?;
+            let user = auth::set_role(&ctx, &actor, name, role, code.as_deref())?;
             print(json_out, &json!({"user": to_json(&user)?}));
         }
         AuthCmd::User(UserCmd::List) => {

@@ -189,7 +189,7 @@ pub fn run(dir: &Path, json_out: bool, cmd: &DeliveryCmd) -> Result<()> {
         }
         DeliveryCmd::IngestToken(TokenCmd::Create) => {
             let actor = session_actor(&ctx, Permission::ManageSettings)?;
-            let token = hookdesk_core::delivery::tokens::create(&ctx, &actor)?;
+            let token = hookdesk_core::auth::tokens::create(&ctx, &actor)?;
             print(json_out, &json!({"token": token.expose()}));
         }
         DeliveryCmd::Serve { listen } => serve(ctx, listen)?,
