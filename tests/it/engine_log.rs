@@ -261,3 +261,68 @@ async fn order_injection_answers_are_stored_and_fail_closed() {
         "only is_online updates the POS status"
     );
 }
+
+/// Attempts keep the SHA-256 of the body, not the body (migration 0007): the log renders it again from
+/// the event, byte for byte what the receiver got, and says so when a store change means it no longer is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_shows_the_body_sent_without_storing_it_again() {
+    let e = Eng::new();
+    let r = TestReceiver::start(Reply::status(200)).await;
+    e.hook(hook_input(&r.url("/h"), &[SALE]));
+    e.emit(SALE, "store-1", data(SALE));
+    e.step().await;
+    let id = e.delivery_ids()[0];
+    let got = r.captured();
+    assert_eq!(got.len(), 1);
+    assert!(body_json(&got[0].body)["event_body"]["merchant"]["merch_key"].is_string());
+
+    let (kept, sha): (Option<String>, Vec<u8>) = e
+        .ctx
+        .db
+        .conn()
+        .query_row(
+            "SELECT request_body, request_body_sha256 FROM attempts WHERE delivery_id = ?1",
+            [id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kept, sha.len()), (None, 32));
+
+    let support = actor(&e.ctx, Role::Support);
+    let shown = log::attempts(&e.ctx, &support, id).unwrap();
+    assert_eq!(shown[0].request_body.as_bytes(), &got[0].body[..]);
+    assert_eq!(shown[0].request_body_note, None);
+
+    // The merchant body carries the store's merch key: change it, and the log says the body differs.
+    let patch = hookdesk_core::config::stores::StorePatch {
+        merch_key: Some("newkey12345678".into()),
+        ..Default::default()
+    };
+    hookdesk_core::config::stores::edit(&e.ctx, &admin(&e.ctx), "store-1", &patch).unwrap();
+    let shown = log::attempts(&e.ctx, &support, id).unwrap();
+    assert_ne!(shown[0].request_body.as_bytes(), &got[0].body[..]);
+    assert_eq!(
+        shown[0].request_body_note.as_deref(),
+        Some(hookdesk_core::delivery::sent_body::CHANGED)
+    );
+
+    // An attempt recorded before migration 0007 kept its body: that is shown as it is.
+    e.ctx
+        .db
+        .conn()
+        .execute(
+            "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, request_url,
+                                   request_headers, request_body, response_headers, response_body)
+             VALUES (?1, 'live', 2, 0, 1, 'https://example.com/h', '[]', '{\"kept\":true}', '[]', '')",
+            [id],
+        )
+        .unwrap();
+    let shown = log::attempts(&e.ctx, &support, id).unwrap();
+    assert_eq!(
+        (
+            shown[1].request_body.as_str(),
+            shown[1].request_body_note.as_deref()
+        ),
+        ("{\"kept\":true}", None)
+    );
+}

@@ -224,6 +224,8 @@ export interface Attempt {
   requestUrl: string;
   requestHeaders: [string, string][];
   requestBody: string;
+  /** Set when requestBody is not exactly the body sent (rendered again after the store changed). */
+  requestBodyNote: string | null;
   responseHeaders: [string, string][];
   responseBody: string;
   result: null | { online?: boolean; valid_order?: boolean };

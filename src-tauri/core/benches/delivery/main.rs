@@ -11,6 +11,7 @@
 //!
 //! Environment:
 //! - `HOOKDESK_BENCH_EVENTS` events per throughput run (default 20000); each goes to one of 10 hooks.
+//! - `HOOKDESK_BENCH_PAYLOAD` bytes of event data (default 256; 1536 for the storage target).
 //! - `HOOKDESK_BENCH_RATE`, `HOOKDESK_BENCH_LATENCY_SECS` the offered rate and how long it is held
 //!   (default 1000 events/s for 10 s, after a 1 s warm-up).
 //! - `HOOKDESK_BENCH_LONG=1` adds the memory run (`HOOKDESK_BENCH_MEMORY_DELIVERIES`, default 1000000)
@@ -39,7 +40,6 @@ use setup::{ingest_body, Running, Site};
 pub type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 const HOOKS: usize = 10;
-const PAYLOAD: usize = 256;
 const INGEST_CLIENTS: usize = 64;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(900);
 
@@ -49,6 +49,8 @@ struct Config {
     latency_secs: u64,
     memory_deliveries: u64,
     log_rows: u64,
+    /// Bytes of event `data` (`HOOKDESK_BENCH_PAYLOAD`, default 256; the storage target is for 1,536).
+    payload: usize,
     parts: Vec<String>,
 }
 
@@ -77,6 +79,7 @@ impl Config {
             latency_secs: env_num("HOOKDESK_BENCH_LATENCY_SECS", 10).max(1),
             memory_deliveries: env_num("HOOKDESK_BENCH_MEMORY_DELIVERIES", 1_000_000).max(20_000),
             log_rows: env_num("HOOKDESK_BENCH_LOG_ROWS", 1_000_000),
+            payload: env_num("HOOKDESK_BENCH_PAYLOAD", 256).clamp(64, 256 * 1024) as usize,
             parts,
         }
     }
@@ -97,12 +100,12 @@ fn mib(kib: u64) -> String {
 }
 
 /// A body shaped like the one the engine renders for the benchmark event, for the raw run.
-fn raw_body() -> Vec<u8> {
+fn raw_body(payload: usize) -> Vec<u8> {
     json!({
         "type": "event",
         "event_triggered": "2025-01-01 00:00:00",
         "event_type": setup::EVENT_TYPE,
-        "event_body": {"merchant": {"merch_key": "7qwnw4j2kmqvrb3"}, "object": setup::event_data(u64::MAX, PAYLOAD)},
+        "event_body": {"merchant": {"merch_key": "7qwnw4j2kmqvrb3"}, "object": setup::event_data(u64::MAX, payload)},
         "event_id": "0".repeat(64),
     })
     .to_string()
@@ -137,11 +140,12 @@ impl Bench {
 
     fn ingest<'a>(&self, site: &'a Site, running: &Running) -> load::Ingest<'a> {
         let stores = site.stores.clone();
+        let payload = self.cfg.payload;
         load::Ingest {
             addr: running.ingest,
             token: site.token.expose(),
             tracker: self.tracker.clone(),
-            body: Arc::new(move |seq| ingest_body(seq, &stores, PAYLOAD)),
+            body: Arc::new(move |seq| ingest_body(seq, &stores, payload)),
         }
     }
 
@@ -149,8 +153,13 @@ impl Bench {
         let url = format!("http://{}/raw", self.receiver);
         let mut best = (0.0, 0);
         for concurrency in [8, 32, 128] {
-            let rate =
-                load::raw_rate(&url, raw_body(), concurrency, Duration::from_secs(2)).await?;
+            let rate = load::raw_rate(
+                &url,
+                raw_body(self.cfg.payload),
+                concurrency,
+                Duration::from_secs(2),
+            )
+            .await?;
             eprintln!("raw: {concurrency:>3} keep-alive clients: {rate:.0} requests/s");
             if rate > best.0 {
                 best = (rate, concurrency);
@@ -190,6 +199,7 @@ impl Bench {
         let watcher = Watcher::new(&site.ctx)?;
         let seqs = self.seqs(n);
         self.new_peak_window();
+        let frames_before = hookdesk_core::store::wal_frames();
         let commits_before = hookdesk_core::store::commits();
         let started = Instant::now();
         let refused = self
@@ -199,6 +209,7 @@ impl Bench {
         let ingested = started.elapsed();
         let done = watcher.until_succeeded(n, DRAIN_TIMEOUT).await?;
         let syncs = hookdesk_core::store::commits() - commits_before;
+        let frames = hookdesk_core::store::wal_frames() - frames_before;
         let (hwm, _) = memory_kib();
         running.stop().await?;
         let Some(done) = done else {
@@ -246,10 +257,21 @@ impl Bench {
             format!("{:.0} events/s", n as f64 / ingested.as_secs_f64()),
         );
         self.report.info("peak RSS (throughput run)", mib(hwm));
+        self.report.info(
+            "WAL pages written per delivery",
+            format!("{:.1}", frames as f64 / n as f64),
+        );
         let bytes = measure::db_bytes(&site.ctx)?;
         self.report.info(
             "database size per 1,000 deliveries",
             format!("{:.0} KiB", bytes as f64 / 1024.0 / (n as f64 / 1000.0)),
+        );
+        let per = bytes as f64 / n as f64;
+        self.report.check(
+            format!("  per delivery ({} B payloads)", self.cfg.payload),
+            format!("{:.2} KiB", per / 1024.0),
+            "<= 4 KB at 1,536 B",
+            self.cfg.payload != 1536 || per <= 4096.0,
         );
         self.pushed = Some(site);
         Ok(())
@@ -363,7 +385,13 @@ impl Bench {
 
     async fn breakdown(&mut self) -> BenchResult<()> {
         let site = setup::build(self.receiver, HOOKS)?;
-        let s = breakdown::run(&site.ctx, &site.stores, self.cfg.events as usize, PAYLOAD).await?;
+        let s = breakdown::run(
+            &site.ctx,
+            &site.stores,
+            self.cfg.events as usize,
+            self.cfg.payload,
+        )
+        .await?;
         let us = |d: Duration| format!("{:.0} us", s.per_event_us(d));
         self.report
             .info("per delivery, sequential: enqueue", us(s.enqueue));
@@ -487,8 +515,9 @@ async fn bench(cfg: Config) -> BenchResult<()> {
     let tracker = Arc::new(Tracker::new(capacity));
     let receiver = receiver::start(tracker.clone()).await?;
     println!(
-        "hookdesk delivery benchmark: {} events/run, {HOOKS} hooks, {PAYLOAD}-byte payloads, {} cores, load {}",
+        "hookdesk delivery benchmark: {} events/run, {HOOKS} hooks, {}-byte payloads, {} cores, load {}",
         cfg.events,
+        cfg.payload,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         load_average()
     );

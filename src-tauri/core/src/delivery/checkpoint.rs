@@ -28,7 +28,11 @@ pub struct Checkpointer {
 impl Checkpointer {
     pub fn start(ctx: Arc<Ctx>) -> Result<Checkpointer> {
         let conn = ctx.db.connect()?;
-        ctx.db.conn().pragma_update(None, "wal_autocheckpoint", 0)?;
+        {
+            let shared = ctx.db.conn();
+            shared.pragma_update(None, "wal_autocheckpoint", 0)?;
+            crate::store::count_wal_frames(&shared);
+        }
         let stop: Stop = Arc::new((Mutex::new(false), Condvar::new()));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()

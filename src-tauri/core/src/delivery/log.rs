@@ -4,6 +4,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::sent_body;
 use crate::auth::{Actor, Permission};
 use crate::{Ctx, Error, Result};
 
@@ -55,6 +56,8 @@ pub struct AttemptView {
     pub request_url: String,
     pub request_headers: Vec<(String, String)>,
     pub request_body: String,
+    /// Set when `request_body` is not exactly what was sent (see `sent_body`).
+    pub request_body_note: Option<String>,
     pub response_headers: Vec<(String, String)>,
     pub response_body: String,
     pub result: Option<Value>,
@@ -153,22 +156,48 @@ pub fn attempts(ctx: &Ctx, actor: &Actor, delivery_id: i64) -> Result<Vec<Attemp
 }
 
 pub(crate) fn attempts_of(ctx: &Ctx, delivery_id: i64) -> Result<Vec<AttemptView>> {
-    let conn = ctx.db.conn();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind, error_message,
-                request_url, request_headers, request_body, response_headers, response_body, result, next_attempt_at
-         FROM attempts WHERE delivery_id = ?1 ORDER BY id",
-    )?;
-    let rows = stmt.query_map([delivery_id], attempt_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let (rows, event) = {
+        let conn = ctx.db.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind, error_message,
+                    request_url, request_headers, request_body, response_headers, response_body, result, next_attempt_at,
+                    request_body_sha256
+             FROM attempts WHERE delivery_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([delivery_id], attempt_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        (rows, sent_body::event_of(&conn, delivery_id)?)
+    };
+    // Every attempt of a delivery sent the same event: render it once.
+    let needs_render = rows
+        .iter()
+        .any(|(_, stored, sha)| stored.is_none() && sha.is_some());
+    let rendered = match (&event, needs_render) {
+        (Some(ev), true) => Some(sent_body::render_now(ctx, ev)),
+        _ => None,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|(mut view, stored, sha)| {
+            let (body, note) = sent_body::shown(stored, sha.as_deref(), rendered.as_ref());
+            view.request_body = body;
+            view.request_body_note = note;
+            view
+        })
+        .collect())
 }
 
-fn attempt_row(r: &Row<'_>) -> rusqlite::Result<AttemptView> {
+/// An attempt's view with its body still to fill in, the body it kept (before migration 0007) and the
+/// hash of the body it sent.
+type AttemptRow = (AttemptView, Option<String>, Option<Vec<u8>>);
+
+fn attempt_row(r: &Row<'_>) -> rusqlite::Result<AttemptRow> {
     let pairs = |s: String| serde_json::from_str::<Vec<(String, String)>>(&s).unwrap_or_default();
     let kind: Option<String> = r.get(7)?;
     let message: Option<String> = r.get(8)?;
     let result: Option<String> = r.get(14)?;
-    Ok(AttemptView {
+    let view = AttemptView {
         id: r.get(0)?,
         delivery_id: r.get(1)?,
         trigger: r.get(2)?,
@@ -182,12 +211,14 @@ fn attempt_row(r: &Row<'_>) -> rusqlite::Result<AttemptView> {
         }),
         request_url: r.get(9)?,
         request_headers: pairs(r.get(10)?),
-        request_body: r.get(11)?,
+        request_body: String::new(),
+        request_body_note: None,
         response_headers: pairs(r.get(12)?),
         response_body: r.get(13)?,
         result: result.and_then(|s| serde_json::from_str(&s).ok()),
         next_attempt_at: r.get(15)?,
-    })
+    };
+    Ok((view, r.get(11)?, r.get(16)?))
 }
 
 /// Queues one more try of a finished delivery now, with trigger `resend`.

@@ -17,6 +17,7 @@ pub mod response;
 pub mod retry;
 pub mod route;
 pub mod run;
+pub mod sent_body;
 pub mod sign;
 pub mod ssrf;
 pub mod stats;

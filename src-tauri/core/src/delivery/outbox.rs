@@ -378,11 +378,8 @@ pub fn next_due_at(ctx: &Ctx) -> Result<Option<i64>> {
         // The first row of each state through its index, not a scan of the backlog (a missing time is due now).
         .prepare_cached(
             "SELECT MIN(v) FROM (
-                SELECT * FROM (SELECT COALESCE(next_attempt_at, 0) AS v FROM deliveries
-                               WHERE status = 'pending' ORDER BY next_attempt_at LIMIT 1)
-                UNION ALL
-                SELECT * FROM (SELECT COALESCE(next_attempt_at, 0) AS v FROM deliveries
-                               WHERE status = 'failed' ORDER BY next_attempt_at LIMIT 1)
+                SELECT * FROM (SELECT COALESCE(next_attempt_at, 0) AS v FROM deliveries INDEXED BY deliveries_waiting
+                               WHERE status IN ('pending','failed') ORDER BY next_attempt_at LIMIT 1)
                 UNION ALL
                 SELECT * FROM (SELECT COALESCE(lease_until, 0) AS v FROM deliveries
                                WHERE status = 'delivering' ORDER BY lease_until LIMIT 1))",

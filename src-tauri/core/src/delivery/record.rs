@@ -2,6 +2,7 @@
 //! that answers no also cancels the rest of its order flow (see [`super::flow`]).
 
 use rusqlite::params;
+use sha2::{Digest, Sha256};
 
 use super::http::AttemptOutcome;
 use super::outbox::Claimed;
@@ -117,13 +118,14 @@ fn write(
     };
     let result =
         p.and_then(|p| super::response::interpret(p.event_type, outcome.status, &outcome.body));
-    let (url, headers, body) = match p {
+    // The body itself is not kept: the log renders it again from the event (migration 0007).
+    let (url, headers, body_sha256) = match p {
         Some(p) => (
             p.masked_url.clone(),
             serde_json::to_string(&p.headers.masked).unwrap_or_default(),
-            String::from_utf8_lossy(&p.body).into_owned(),
+            Some(Sha256::digest(&p.body).to_vec()),
         ),
-        None => (String::new(), "[]".into(), String::new()),
+        None => (String::new(), "[]".into(), None),
     };
     let next_at = match next {
         Next::Retry { at } => Some(at),
@@ -131,7 +133,7 @@ fn write(
     };
     tx.prepare_cached(
             "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
-                               error_message, request_url, request_headers, request_body, response_headers,
+                               error_message, request_url, request_headers, request_body_sha256, response_headers,
                                response_body, result, next_attempt_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?.execute(params![
@@ -145,7 +147,7 @@ fn write(
             error_message,
             url,
             headers,
-            body,
+            body_sha256,
             serde_json::to_string(&outcome.response_headers).unwrap_or_default(),
             String::from_utf8_lossy(&outcome.body),
             result.as_ref().map(|r| r.to_string()),

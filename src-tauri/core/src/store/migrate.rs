@@ -28,6 +28,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "accounts",
         include_str!("../../migrations/0006_accounts.sql"),
     ),
+    (
+        7,
+        "lean_deliveries",
+        include_str!("../../migrations/0007_lean_deliveries.sql"),
+    ),
 ];
 
 pub fn known_schema_version() -> i64 {

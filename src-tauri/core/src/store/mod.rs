@@ -15,7 +15,7 @@ pub mod stores;
 pub mod users;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::Connection;
@@ -182,6 +182,31 @@ pub fn commits() -> u64 {
 /// Write transactions committed without a sync (the engine's bookkeeping) since the process started.
 pub fn relaxed_commits() -> u64 {
     RELAXED_COMMITS.load(Ordering::Relaxed)
+}
+
+/// Log frames (4 KiB pages) appended by commits on the shared connection while an engine's checkpointer
+/// runs; the benchmark prints them per delivery (README, Performance).
+static WAL_FRAMES: AtomicU64 = AtomicU64::new(0);
+/// The log's length in frames after the last counted commit.
+static WAL_LAST: AtomicI64 = AtomicI64::new(0);
+
+/// Log frames appended by counted commits since the process started; see [`count_wal_frames`].
+pub fn wal_frames() -> u64 {
+    WAL_FRAMES.load(Ordering::Relaxed)
+}
+
+/// Counts the frames each commit on `conn` appends to the log. SQLite's automatic checkpoints use the
+/// same hook, so this is installed only once they are off (the engine's checkpointer turns them off).
+pub fn count_wal_frames(conn: &Connection) {
+    fn on_commit(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlite::Result<()> {
+        let now = i64::from(frames);
+        let before = WAL_LAST.swap(now, Ordering::Relaxed);
+        // A log that started over holds only this commit's frames.
+        let added = if now >= before { now - before } else { now };
+        WAL_FRAMES.fetch_add(added as u64, Ordering::Relaxed);
+        Ok(())
+    }
+    conn.wal_hook(Some(on_commit));
 }
 
 fn connect(path: &Path) -> Result<Connection> {
