@@ -469,3 +469,39 @@ fn disable_enable_and_role_run_without_a_code_right_after_unlocking() {
         (Some("support"), Some(false))
     );
 }
+
+/// `ingest-token create --label`, `list` (never the token) and `revoke`, through the binary, admin only.
+#[test]
+fn ingest_tokens_are_listed_without_the_token_and_revoked() {
+    let env = Env::new();
+    let team = se::team(&env);
+    let (root, mona) = (&team[0], &team[1]);
+    let out = ok(&run(
+        &env,
+        root,
+        &["ingest-token", "create", "--label", "POS bridge"],
+        None,
+    ));
+    let token = out["token"].as_str().unwrap().to_string();
+    let id = out["ingest_token"]["id"].as_i64().unwrap();
+    let listed = run(&env, root, &["ingest-token", "list"], None);
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains(&token));
+    let listed = ok(&listed);
+    assert_eq!(listed["ingest_tokens"][0]["label"], "POS bridge");
+    let out = run(
+        &env,
+        mona,
+        &["ingest-token", "revoke", &id.to_string()],
+        None,
+    );
+    assert_eq!(error_code(&out).as_deref(), Some("forbidden"));
+    let out = ok(&run(
+        &env,
+        root,
+        &["ingest-token", "revoke", &id.to_string()],
+        None,
+    ));
+    assert_eq!(out["revoked"]["id"], id);
+    let listed = ok(&run(&env, root, &["ingest-token", "list"], None));
+    assert_eq!(listed["ingest_tokens"], serde_json::json!([]));
+}

@@ -23,8 +23,9 @@ impl Api {
         let ctx = e.ctx.clone();
         let engine = Some(e.engine.clone());
         tokio::spawn(ingest::serve(listener, ctx, engine, std::future::pending()));
-        let token = tokens::create(&e.ctx, &admin(&e.ctx))
+        let token = tokens::create(&e.ctx, &admin(&e.ctx), "test")
             .unwrap()
+            .1
             .expose()
             .to_string();
         Api {

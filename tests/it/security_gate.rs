@@ -73,7 +73,7 @@ fn an_ingest_token_holds_only_emit_events() {
     let env = Env::new();
     let team = se::team(&env);
     let admin = auth::require(&env.ctx, &team[0].token, Permission::ManageSettings).unwrap();
-    let token = tokens::create(&env.ctx, &admin).unwrap();
+    let (_, token) = tokens::create(&env.ctx, &admin, "").unwrap();
     for p in PERMISSIONS {
         let r = tokens::require_token(&env.ctx, Some(token.expose()), p);
         if p == Permission::EmitEvents {
@@ -96,6 +96,38 @@ fn an_ingest_token_holds_only_emit_events() {
             );
         }
     }
+    // Listed without the token, revoked at once; only an admin does either.
+    let listed = tokens::list(&env.ctx, &admin).unwrap();
+    assert_eq!(listed.len(), 1);
+    let last4 = &token.expose()[token.expose().len() - 4..];
+    assert_eq!(listed[0].hint, format!("hdi_…{last4}"));
+    for u in &team[1..] {
+        let a = auth::require(&env.ctx, &u.token, Permission::ReadHooks).unwrap();
+        assert_eq!(code(&tokens::list(&env.ctx, &a)), Some("forbidden"));
+        assert_eq!(
+            code(&tokens::revoke(&env.ctx, &a, listed[0].id)),
+            Some("forbidden")
+        );
+    }
+    tokens::revoke(&env.ctx, &admin, listed[0].id).unwrap();
+    assert_eq!(
+        code(&tokens::require_token(
+            &env.ctx,
+            Some(token.expose()),
+            Permission::EmitEvents
+        )),
+        Some("unauthorized")
+    );
+    assert_eq!(
+        code(&tokens::revoke(&env.ctx, &admin, listed[0].id)),
+        Some("not_found")
+    );
+    let too_long = "l".repeat(tokens::MAX_LABEL_CHARS + 1);
+    for bad in [too_long.as_str(), "tab\there"] {
+        let e = tokens::create(&env.ctx, &admin, bad).unwrap_err();
+        assert_eq!(e.field(), Some("label"), "{bad:?}");
+    }
+    assert!(tokens::list(&env.ctx, &admin).unwrap().is_empty());
 }
 
 #[test]
@@ -474,7 +506,7 @@ fn operations<'a>(
         (
             "tokens::create",
             design_allows(Permission::ManageSettings),
-            Box::new(move |a| tokens::create(ctx, a).map(drop)),
+            Box::new(move |a| tokens::create(ctx, a, "x").map(drop)),
         ),
         (
             "test_send::send_test",

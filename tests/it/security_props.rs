@@ -377,8 +377,9 @@ fn ingest_bodies_get_4xx_or_202_and_refused_ones_queue_nothing() {
         ..StoreInput::default()
     };
     config::stores::add(&env.ctx, &actor, &store).unwrap();
-    let token = hookdesk_core::auth::tokens::create(&env.ctx, &actor)
+    let token = hookdesk_core::auth::tokens::create(&env.ctx, &actor, "props")
         .unwrap()
+        .1
         .expose()
         .to_string();
     let ctx = Arc::new(Ctx::open_with_clock(&env.dir.path(), Arc::new(env.clock.clone())).unwrap());

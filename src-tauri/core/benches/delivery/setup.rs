@@ -111,7 +111,7 @@ pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
         config::hooks::create(&ctx, creator, &input, Some(FreshCode::totp(&c)))?;
         stores.push(id);
     }
-    let token = tokens::create(&ctx, &actor)?;
+    let (_, token) = tokens::create(&ctx, &actor, "benchmark")?;
     Ok(Site {
         _dir: dir,
         ctx,

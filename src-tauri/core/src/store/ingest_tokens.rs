@@ -4,12 +4,30 @@ use rusqlite::{params, Connection};
 
 use crate::Result;
 
-pub fn insert(conn: &Connection, token_hash: &str, created_by: &str, now_ms: i64) -> Result<()> {
+/// A stored token as lists show it: never the token, only its last four characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: i64,
+    pub label: String,
+    pub hint: String,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+}
+
+pub struct NewToken<'a> {
+    pub token_hash: &'a str,
+    pub label: &'a str,
+    pub hint: &'a str,
+    pub created_by: &'a str,
+}
+
+pub fn insert(conn: &Connection, t: &NewToken<'_>, now_ms: i64) -> Result<i64> {
     conn.execute(
-        "INSERT INTO ingest_tokens (token_hash, created_by, created_at) VALUES (?1, ?2, ?3)",
-        params![token_hash, created_by, now_ms],
+        "INSERT INTO ingest_tokens (token_hash, label, hint, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![t.token_hash, t.label, t.hint, t.created_by, now_ms],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
 pub fn exists(conn: &Connection, token_hash: &str) -> Result<bool> {
@@ -17,4 +35,28 @@ pub fn exists(conn: &Connection, token_hash: &str) -> Result<bool> {
         .prepare_cached("SELECT COUNT(*) FROM ingest_tokens WHERE token_hash = ?1")?
         .query_row([token_hash], |r| r.get(0))?;
     Ok(n > 0)
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<TokenRow>> {
+    let mut stmt = conn
+        .prepare("SELECT id, label, hint, created_by, created_at FROM ingest_tokens ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(TokenRow {
+            id: r.get(0)?,
+            label: r.get(1)?,
+            hint: r.get(2)?,
+            created_by: r.get(3)?,
+            created_at: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The revoked token's row, or `None` when there was no such token.
+pub fn delete(conn: &Connection, id: i64) -> Result<Option<TokenRow>> {
+    let row = list(conn)?.into_iter().find(|t| t.id == id);
+    if row.is_some() {
+        conn.execute("DELETE FROM ingest_tokens WHERE id = ?1", [id])?;
+    }
+    Ok(row)
 }

@@ -33,6 +33,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
         "lean_deliveries",
         include_str!("../../migrations/0007_lean_deliveries.sql"),
     ),
+    (
+        8,
+        "ingest_token_labels",
+        include_str!("../../migrations/0008_ingest_token_labels.sql"),
+    ),
 ];
 
 pub fn known_schema_version() -> i64 {

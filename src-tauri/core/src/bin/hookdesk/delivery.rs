@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use hookdesk_core::auth::Permission;
+use hookdesk_core::auth::{tokens, Permission};
 use hookdesk_core::delivery::engine::Engine;
 use hookdesk_core::delivery::ingest;
 use hookdesk_core::delivery::log::Filter;
@@ -80,7 +80,18 @@ pub enum DeliveryCmd {
 #[derive(Subcommand)]
 pub enum TokenCmd {
     /// Create a token; it is printed once.
-    Create,
+    Create {
+        /// What the token is for, shown in lists (e.g. "POS bridge, store 12").
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List tokens: id, label, last four characters, who made it and when. Never the token.
+    List,
+    /// Revoke a token at once; requests carrying it are refused from then on.
+    Revoke {
+        /// The token's id, from `ingest-token list`.
+        id: i64,
+    },
 }
 
 #[derive(Args)]
@@ -187,10 +198,27 @@ pub fn run(dir: &Path, json_out: bool, cmd: &DeliveryCmd) -> Result<()> {
             let n = hookdesk_core::delivery::log::recover(&ctx, &actor, hook, since)?;
             print(json_out, &json!({"hook": hook, "queued": n}));
         }
-        DeliveryCmd::IngestToken(TokenCmd::Create) => {
+        DeliveryCmd::IngestToken(TokenCmd::Create { label }) => {
             let actor = session_actor(&ctx, Permission::ManageSettings)?;
-            let token = hookdesk_core::auth::tokens::create(&ctx, &actor)?;
-            print(json_out, &json!({"token": token.expose()}));
+            let (view, token) = tokens::create(&ctx, &actor, label)?;
+            print(
+                json_out,
+                &json!({"token": token.expose(), "ingest_token": view}),
+            );
+        }
+        DeliveryCmd::IngestToken(TokenCmd::List) => {
+            let actor = session_actor(&ctx, Permission::ManageSettings)?;
+            print(
+                json_out,
+                &json!({"ingest_tokens": tokens::list(&ctx, &actor)?}),
+            );
+        }
+        DeliveryCmd::IngestToken(TokenCmd::Revoke { id }) => {
+            let actor = session_actor(&ctx, Permission::ManageSettings)?;
+            print(
+                json_out,
+                &json!({"revoked": tokens::revoke(&ctx, &actor, *id)?}),
+            );
         }
         DeliveryCmd::Serve { listen } => serve(ctx, listen)?,
     }
