@@ -135,16 +135,22 @@ dist-test: tools
 	for s in 16 24 32 48 64 128 256 512; do \
 	  test -f /usr/share/icons/hicolor/$${s}x$${s}/apps/hookdesk-desktop.png || { echo "no $${s}px icon"; exit 1; }; \
 	done; \
-	if [ -n "$$(ls /usr/share/bash-completion/completions/hookdesk 2>/dev/null)" ]; then echo "bash completions installed"; \
-	else echo "note: no shell completions in this package (the CLI has no completions command)"; fi; \
+	for f in /usr/share/bash-completion/completions/hookdesk /usr/share/zsh/vendor-completions/_hookdesk \
+	         /usr/share/fish/vendor_completions.d/hookdesk.fish /usr/share/man/man1/hookdesk.1.gz; do \
+	  test -f "$$f" || { echo "the package did not install $$f"; exit 1; }; \
+	done; \
+	man -l /usr/share/man/man1/hookdesk.1.gz 2>/dev/null | grep -q "ingest-token" || { echo "the man page lacks ingest-token"; exit 1; }; \
+	echo "completions (bash, zsh, fish) and the man page installed"; \
 	cd tests/e2e && HOOKDESK_E2E_APP=/usr/bin/hookdesk-desktop xvfb-run -a --server-args="-screen 0 1280x900x24" \
 	  cargo test --test installed -- --ignored --test-threads=1; \
 	cd $(CURDIR); \
 	command -v rpm >/dev/null || DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq rpm; \
-	rpm -qlp "$$rpm" | grep -qx /usr/bin/hookdesk; \
-	rpm -qlp "$$rpm" | grep -qx /usr/lib/systemd/system/hookdesk.service; \
-	rpm -qlp "$$rpm" | grep -qx /usr/bin/hookdesk-desktop; \
-	echo "rpm: $$(rpm -qlp "$$rpm" | wc -l) files, CLI, app and unit among them"; \
+	files=$$(rpm -qlp "$$rpm"); \
+	for f in /usr/bin/hookdesk /usr/bin/hookdesk-desktop /usr/lib/systemd/system/hookdesk.service \
+	         /usr/share/bash-completion/completions/hookdesk /usr/share/man/man1/hookdesk.1.gz; do \
+	  grep -qx "$$f" <<<"$$files" || { echo "the rpm lacks $$f"; exit 1; }; \
+	done; \
+	echo "rpm: $$(wc -l <<<"$$files") files, CLI, app, unit, completions and man page among them"; \
 	$(SUDO) apt-get remove -y -qq "$$pkg"; \
 	test ! -e /usr/bin/hookdesk-desktop && test ! -e /usr/bin/hookdesk; \
 	echo "dist-test: $$pkg installed, checked, opened under Xvfb and removed"
