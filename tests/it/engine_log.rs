@@ -326,3 +326,37 @@ async fn the_log_shows_the_body_sent_without_storing_it_again() {
         ("{\"kept\":true}", None)
     );
 }
+
+/// The dashboard counts deliveries apart from attempts, and its series has every bucket of the range,
+/// empty hours included, so the chart's time axis is even.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_counts_deliveries_and_keeps_empty_hours() {
+    use hookdesk_core::delivery::stats::{self, BUCKET_MS};
+    let e = Eng::new();
+    let r = TestReceiver::start(Reply::status(500)).await;
+    e.hook(hook_input(&r.url("/h"), &[SALE]));
+    e.emit(SALE, "store-1", data(SALE));
+    e.step().await;
+    // The retries fall due within the next hours; three hours on, the next one goes out.
+    e.clock.advance(3 * BUCKET_MS);
+    e.step().await;
+    let attempts = e.count("SELECT COUNT(*) FROM attempts");
+    assert!(attempts >= 2, "{attempts}");
+
+    let since = e.now() - 6 * BUCKET_MS;
+    let rows = stats::dashboard(&e.ctx, &actor(&e.ctx, Role::Support), since).unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!((row.deliveries, row.total), (1, attempts));
+    assert_eq!(row.bucket_ms, BUCKET_MS);
+    let first = since - since.rem_euclid(BUCKET_MS);
+    let last = e.now() - e.now().rem_euclid(BUCKET_MS);
+    assert_eq!(row.series.len() as i64, (last - first) / BUCKET_MS + 1);
+    assert!(row
+        .series
+        .windows(2)
+        .all(|w| w[1].bucket_start - w[0].bucket_start == BUCKET_MS));
+    let bars: i64 = row.series.iter().map(|b| b.succeeded + b.failed).sum();
+    assert_eq!(bars, attempts);
+    assert!(row.series.iter().any(|b| b.succeeded + b.failed == 0));
+}

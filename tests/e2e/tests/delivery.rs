@@ -90,6 +90,16 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.click(".delivery-row td:nth-child(2) button").await;
     app.wait_text("#attempts", |t| t.contains("resend")).await;
     app.screenshot("delivery-log.png").await;
+
+    // The dashboard tells the one live delivery from its two attempts (live, resend); test sends are
+    // not counted. Its chart has a bar for every hour of the last day, with a time axis under them.
+    app.go("Dashboard").await;
+    app.wait_for(".dashboard-row").await;
+    assert_eq!(app.text(".dashboard-row .deliveries").await, "1");
+    assert_eq!(app.text(".dashboard-row .attempts").await, "2");
+    let bars = app.count(".dashboard-row .chart rect.ok").await;
+    assert!((24..=25).contains(&bars), "{bars} hourly bars");
+    assert_eq!(app.count(".dashboard-row .chart text.tick").await, 3);
     app.close().await;
 }
 

@@ -275,11 +275,16 @@ export interface DashboardPoint {
 export interface DashboardRow {
   hookId: string;
   label: string;
+  /** Deliveries with an attempt in the range. */
+  deliveries: number;
+  /** Attempts in the range (retries count each time). */
   total: number;
   succeeded: number;
   failed: number;
   successRate: number;
   p50Ms: number | null;
   p95Ms: number | null;
+  /** Width of each bar; the series has every bar of the range, empty ones included. */
+  bucketMs: number;
   series: DashboardPoint[];
 }
