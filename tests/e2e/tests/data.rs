@@ -12,6 +12,21 @@ async fn stores_are_deleted_and_settings_back_up_the_database() {
     app.add_store("store-1", "Harbour").await;
     app.add_store("store-2", "Station").await;
 
+    // Adding with an id already in use is refused on the id field; the stored store keeps its name.
+    app.fill("#store-id", "store-1").await;
+    app.fill("#store-name", "Someone else").await;
+    app.click("#store-submit").await;
+    let refused = app
+        .wait_text(".field-error[data-field='id']", |t| !t.is_empty())
+        .await;
+    assert!(refused.contains("already exists"), "{refused}");
+    assert!(app
+        .text(".store-row[data-id='store-1']")
+        .await
+        .contains("Harbour"));
+    app.fill("#store-id", "").await;
+    app.fill("#store-name", "").await;
+
     // A hook scoped to store-2 alone, made through the CLI.
     let session = cli_session(data.path(), &enrolled.recovery_codes[0]);
     cli(

@@ -65,7 +65,7 @@ impl Permission {
         use Permission::*;
         match self {
             ReadHooks => "read webhook settings",
-            EditHooks => "change webhook settings",
+            EditHooks => "change webhooks, stores or order-webhook pages",
             SendTest => "send test hooks",
             ReadLogs => "read delivery logs",
             Resend => "resend deliveries",
