@@ -38,3 +38,36 @@ async fn enroll_lock_refuse_a_wrong_code_and_unlock() {
     app.screenshot("webhooks-empty.png").await;
     app.close().await;
 }
+
+/// Five wrong codes lock the user out: the window says until when in local time, with a countdown
+/// that moves, not the core's UTC timestamp.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lockout_shows_local_time_and_a_countdown() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    let enrolled = app.first_run().await;
+    app.click("#lock-button").await;
+    app.wait_for("#unlock-code").await;
+    let good = totp_now(&enrolled.secret);
+    let wrong = format!(
+        "{:06}",
+        (good.parse::<u32>().unwrap() + 500_000) % 1_000_000
+    );
+    for _ in 0..5 {
+        app.fill("#unlock-code", &wrong).await;
+        app.click("#unlock-submit").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    let first = app
+        .wait_text("#unlock-lockout", |t| t.contains("try again at"))
+        .await;
+    assert!(!first.contains('Z') && !first.contains("T1"), "{first}");
+    assert!(
+        first.contains("(in 4:") || first.contains("(in 5:00)"),
+        "{first}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let later = app.text("#unlock-lockout").await;
+    assert_ne!(first, later, "the countdown does not move");
+    app.close().await;
+}
