@@ -193,6 +193,22 @@ async fn order_webhook_page_follows_source_and_toggles() {
     let expected = json!({"event": "order.open", "store": "store-1", "check": check("olo")});
     assert_eq!(open.body, compact(&expected));
     assert!(got.iter().any(|c| c.path == "/close"));
+    // The delivery log finds the page's deliveries under its own entry in the hook filter.
+    let support = crate::config_support::actor(&e.ctx, hookdesk_core::auth::Role::Support);
+    let page_filter = hookdesk_core::delivery::log::Filter {
+        hook: Some("hub:store-1".into()),
+        ..Default::default()
+    };
+    let listed = hookdesk_core::delivery::log::list(&e.ctx, &support, &page_filter).unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|d| d.hook_id.is_none()));
+    let other = hookdesk_core::delivery::log::Filter {
+        hook: Some("hub:store-2".into()),
+        ..Default::default()
+    };
+    assert!(hookdesk_core::delivery::log::list(&e.ctx, &support, &other)
+        .unwrap()
+        .is_empty());
 
     e.page(
         "store-1",

@@ -85,5 +85,19 @@ async fn the_order_webhook_page_never_looks_saved_when_it_is_not() {
     app.wait_for("#confirm-modal").await;
     app.click("#confirm-yes").await;
     app.wait_for("#hooks-table").await;
+
+    // The delivery log's hook filter has an entry for each store's order-webhook page.
+    app.go("Delivery log").await;
+    let entry = app.text("#log-hook option[value='hub:store-1']").await;
+    assert_eq!(entry, "Order webhook page (Main Street)");
+    app.select("#log-hook", "hub:store-1").await;
+    app.click("#log-apply").await;
+    app.wait_for("#log-table").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        app.count("main .error").await,
+        0,
+        "the page filter was refused"
+    );
     app.close().await;
 }

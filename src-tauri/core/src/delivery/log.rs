@@ -10,6 +10,7 @@ use crate::{Ctx, Error, Result};
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// A hook id, or `hub:<store>` for that store's order-webhook page.
     pub hook: Option<String>,
     pub store: Option<String>,
     pub event: Option<String>,
@@ -87,8 +88,14 @@ pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
     // planner, and a page over a million attempts then scans them all.
     let mut conds: Vec<&str> = Vec::new();
     let mut args: Vec<&dyn rusqlite::ToSql> = Vec::new();
-    let given: [(&str, Option<&dyn rusqlite::ToSql>); 8] = [
-        ("d.hook_id = ?", f.hook.as_ref().map(|v| v as _)),
+    // The hook filter also takes a store's order-webhook page, as its destination `hub:<store>`.
+    let (hook, page) = match f.hook.as_deref() {
+        Some(h) if h.starts_with("hub:") => (None, f.hook.as_ref()),
+        _ => (f.hook.as_ref(), None),
+    };
+    let given: [(&str, Option<&dyn rusqlite::ToSql>); 9] = [
+        ("d.hook_id = ?", hook.map(|v| v as _)),
+        ("d.hook_id IS NULL AND d.dest = ?", page.map(|v| v as _)),
         ("d.store = ?", f.store.as_ref().map(|v| v as _)),
         ("d.event_type = ?", f.event.as_ref().map(|v| v as _)),
         ("d.status = ?", f.status.as_ref().map(|v| v as _)),
