@@ -71,3 +71,28 @@ async fn a_lockout_shows_local_time_and_a_countdown() {
     assert_ne!(first, later, "the countdown does not move");
     app.close().await;
 }
+
+/// The set-up and sign-in forms speak about what they show: a short password is named as a password,
+/// and a failed sign-in does not mention a code the form never asked for.
+#[tokio::test(flavor = "multi_thread")]
+async fn setup_and_sign_in_errors_name_what_the_form_asks() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.fill("#setup-name", "admin").await;
+    app.fill("#setup-password", "short").await;
+    app.fill("#setup-password2", "short").await;
+    app.click("#setup-submit").await;
+    let e = app
+        .wait_text("#setup-error", |t| t.contains("password"))
+        .await;
+    assert!(e.contains("at least 10 characters long"), "{e}");
+
+    app.first_run().await;
+    app.click("#signout-button").await;
+    app.fill("#signin-name", "admin").await;
+    app.fill("#signin-password", "not-the-password").await;
+    app.click("#signin-submit").await;
+    let e = app.wait_text("#signin-error", |t| !t.is_empty()).await;
+    assert_eq!(e, "Wrong name or password.");
+    app.close().await;
+}

@@ -52,13 +52,13 @@ pub fn check_new_password(password: &Secret) -> Result<()> {
     if n < MIN_PASSWORD_CHARS {
         return Err(Error::invalid(
             "password",
-            format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+            format!("a password must be at least {MIN_PASSWORD_CHARS} characters long"),
         ));
     }
     if n > MAX_PASSWORD_CHARS {
         return Err(Error::invalid(
             "password",
-            format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+            format!("a password must be at most {MAX_PASSWORD_CHARS} characters long"),
         ));
     }
     Ok(())
