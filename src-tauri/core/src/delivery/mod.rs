@@ -3,6 +3,7 @@
 mod batcher;
 pub mod checkpoint;
 pub mod engine;
+pub mod export;
 pub mod flow;
 pub mod headers;
 pub mod http;

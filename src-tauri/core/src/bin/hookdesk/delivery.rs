@@ -111,6 +111,9 @@ pub struct DeliveriesArgs {
     /// At most this many deliveries.
     #[arg(long)]
     limit: Option<usize>,
+    /// Print every matching delivery as CSV (up to 100,000, newest first) instead of JSON.
+    #[arg(long, conflicts_with = "limit")]
+    csv: bool,
 }
 
 fn read_data(field: &str, arg: &str) -> Result<Value> {
@@ -181,6 +184,17 @@ pub fn run(dir: &Path, json_out: bool, cmd: &DeliveryCmd) -> Result<()> {
                 limit: a.limit,
                 ..Default::default()
             };
+            if a.csv {
+                let export = hookdesk_core::delivery::export::deliveries_csv(&ctx, &actor, &f)?;
+                if export.truncated {
+                    eprintln!(
+                        "hookdesk: only the newest {} deliveries are in the file",
+                        export.rows
+                    );
+                }
+                print!("{}", export.csv);
+                return Ok(());
+            }
             let rows = hookdesk_core::delivery::log::list(&ctx, &actor, &f)?;
             print(json_out, &to_json(&rows)?);
         }
