@@ -53,6 +53,7 @@ fn hidden_from_args() -> bool {
 pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
     use commands::*;
     tauri::Builder::<R>::new()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(Delivery::default())
         .setup(|app| {

@@ -1,12 +1,10 @@
-//! Storage health, retention, database size, store deletion and backups from the app.
-
-use std::path::PathBuf;
+//! Storage health, retention, database size and store deletion from the app (backups: files.rs).
 
 use hookdesk_core::auth::{Actor, Permission};
-use hookdesk_core::data::{backup, retention};
+use hookdesk_core::data::retention;
 use hookdesk_core::storage_health::StorageProblem;
 use hookdesk_core::store::retention::DbSize;
-use hookdesk_core::{config, Ctx, Error, Result};
+use hookdesk_core::{config, Ctx, Result};
 use serde::Serialize;
 use tauri::State;
 
@@ -54,18 +52,4 @@ pub fn retention_set(state: State<'_, AppState>, days: i64) -> Result<DataSettin
 pub fn store_delete(state: State<'_, AppState>, id: String) -> Result<()> {
     let (ctx, actor) = state.actor(Permission::EditHooks)?;
     config::stores::delete(&ctx, &actor, &id)
-}
-
-/// Writes a backup to the file the admin chose; the UI has asked before replacing an existing file.
-#[tauri::command]
-pub fn backup_save(state: State<'_, AppState>, path: String) -> Result<backup::BackupReport> {
-    let (ctx, _) = state.actor(Permission::ManageSettings)?;
-    let path = PathBuf::from(path.trim());
-    if !path.is_absolute() {
-        return Err(Error::invalid(
-            "path",
-            "give the full path of the backup file, such as /home/me/hookdesk-backup.db",
-        ));
-    }
-    backup::backup(&ctx, &path, true)
 }

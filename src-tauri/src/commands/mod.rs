@@ -7,5 +7,6 @@ pub mod config;
 mod convert;
 pub mod data;
 pub mod delivery;
+pub mod files;
 pub mod shell;
 pub mod status;

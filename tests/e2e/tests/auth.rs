@@ -96,3 +96,45 @@ async fn setup_and_sign_in_errors_name_what_the_form_asks() {
     assert_eq!(e, "Wrong name or password.");
     app.close().await;
 }
+
+/// The recovery codes shown at enrollment can be saved to a file, where the save dialog says.
+#[tokio::test(flavor = "multi_thread")]
+async fn recovery_codes_are_saved_to_the_chosen_file() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("codes.txt");
+    let app = App::launch_with(
+        data.path(),
+        &[("HOOKDESK_SAVE_DIALOG_ANSWER", file.to_str().unwrap())],
+    )
+    .await;
+    app.fill("#setup-name", "admin").await;
+    app.fill("#setup-password", "admin-password-1").await;
+    app.fill("#setup-password2", "admin-password-1").await;
+    app.click("#setup-submit").await;
+    let secret = app
+        .wait_text("#enroll-secret", |t| t.len() >= 16)
+        .await
+        .replace(' ', "");
+    app.fill("#enroll-code", &totp_now(&secret)).await;
+    app.click("#enroll-submit").await;
+    let shown = app.wait_text("#recovery-codes", |t| !t.is_empty()).await;
+    app.click("#recovery-save").await;
+    app.wait_text("#recovery-saved", |t| t.contains("codes.txt"))
+        .await;
+    let saved = std::fs::read_to_string(&file).expect("the codes file");
+    // The file: a heading naming the user, a note, then the ten codes shown, one a line.
+    let codes: Vec<&str> = saved
+        .lines()
+        .skip(2)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(codes.len(), 10, "{saved}");
+    assert!(
+        codes.iter().all(|c| shown.contains(c)),
+        "{saved} vs {shown}"
+    );
+    assert!(saved.lines().next().unwrap().contains("admin"));
+    app.close().await;
+}

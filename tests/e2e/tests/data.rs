@@ -6,7 +6,14 @@ use hookdesk_e2e::{cli, cli_session, App};
 #[tokio::test(flavor = "multi_thread")]
 async fn stores_are_deleted_and_settings_back_up_the_database() {
     let data = tempfile::tempdir().unwrap();
-    let app = App::launch(data.path()).await;
+    // The system's save dialog cannot be clicked under Xvfb; the app takes this path as its answer.
+    let backups = tempfile::tempdir().unwrap();
+    let file = backups.path().join("hookdesk-backup.db");
+    let app = App::launch_with(
+        data.path(),
+        &[("HOOKDESK_SAVE_DIALOG_ANSWER", file.to_str().unwrap())],
+    )
+    .await;
     app.wait_for("#setup-name").await;
     let enrolled = app.first_run().await;
     app.add_store("store-1", "Harbour").await;
@@ -78,9 +85,6 @@ async fn stores_are_deleted_and_settings_back_up_the_database() {
     );
     assert_eq!(shown["days"], 7);
 
-    let backups = tempfile::tempdir().unwrap();
-    let file = backups.path().join("hookdesk-backup.db");
-    app.fill("#backup-path", file.to_str().unwrap()).await;
     app.click("#backup-submit").await;
     app.wait_text("#data-message", |t| t.contains("Backed up"))
         .await;

@@ -4,7 +4,14 @@ use hookdesk_e2e::{cli, cli_session, next_totp_step, totp_now, App, Receiver};
 async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     let receiver = Receiver::start().await;
     let data = tempfile::tempdir().unwrap();
-    let app = App::launch(data.path()).await;
+    // The save dialog's answer for the CSV export (it cannot be clicked under Xvfb).
+    let exports = tempfile::tempdir().unwrap();
+    let csv = exports.path().join("deliveries.csv");
+    let app = App::launch_with(
+        data.path(),
+        &[("HOOKDESK_SAVE_DIALOG_ANSWER", csv.to_str().unwrap())],
+    )
+    .await;
     let enrolled = app.first_run().await;
     app.add_store("store-1", "Downtown").await;
 
@@ -90,6 +97,15 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.click(".delivery-row td:nth-child(2) button").await;
     app.wait_text("#attempts", |t| t.contains("resend")).await;
     app.screenshot("delivery-log.png").await;
+
+    // Export CSV writes every delivery the filter matches, one line each after the header.
+    app.click("#log-export").await;
+    let saved = app.wait_text("#log-notice", |t| t.contains("Saved")).await;
+    assert!(saved.contains("deliveries.csv"), "{saved}");
+    let text = std::fs::read_to_string(&csv).expect("the CSV file");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("delivery_id,event_id"), "{}", lines[0]);
+    assert!(lines.len() >= 2 && text.contains(&event_id), "{text}");
 
     // The dashboard tells the one live delivery from its two attempts (live, resend); test sends are
     // not counted. Its chart has a bar for every hour of the last day, with a time axis under them.

@@ -25,6 +25,7 @@ import type {
   DataSettings,
   BackupReport,
   StoreInput,
+  SavedFile,
   User,
 } from './types';
 
@@ -151,7 +152,11 @@ export const api = {
   storageStatus: () => call<StorageProblem | null>('storage_status'),
   dataSettingsGet: () => call<DataSettings>('data_settings_get'),
   retentionSet: (days: number) => call<DataSettings>('retention_set', { days }),
-  backupSave: (path: string) => call<BackupReport>('backup_save', { path }),
+  /** Asks where with the system's save dialog; null when the user cancelled. */
+  backupSaveAs: () => call<BackupReport | null>('backup_save_as'),
+  deliveriesExportCsv: (filter: Omit<DeliveryFilter, 'limit' | 'beforeId'>) =>
+    call<SavedFile | null>('deliveries_export_csv', { filter }),
+  recoveryCodesSaveAs: (text: string) => call<SavedFile | null>('recovery_codes_save_as', { text }),
 
   catalog: () => call<CatalogFamily[]>('catalog'),
   hooksList: (filter: HookFilter = {}) => call<HookView[]>('hooks_list', { filter }),

@@ -288,3 +288,12 @@ export interface DashboardRow {
   bucketMs: number;
   series: DashboardPoint[];
 }
+
+/** A file written where the user chose in the save dialog. */
+export interface SavedFile {
+  path: string;
+  /** CSV rows written, for an export. */
+  rows: number | null;
+  /** More rows matched than an export holds; the newest are in the file. */
+  truncated: boolean;
+}

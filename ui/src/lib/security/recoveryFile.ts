@@ -1,3 +1,5 @@
+import { api } from '../api';
+
 /** The text of a saved recovery-code file: one code a line, with a note on how to use them. */
 export function recoveryFileText(codes: readonly string[], user: string): string {
   return [
@@ -9,15 +11,8 @@ export function recoveryFileText(codes: readonly string[], user: string): string
   ].join('\n');
 }
 
-/** Offers the codes as a file download; the webview saves it to the user's downloads folder. */
-export function saveRecoveryFile(codes: readonly string[], user: string): void {
-  const blob = new Blob([recoveryFileText(codes, user)], { type: 'text/plain' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = 'hookdesk-recovery-codes.txt';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  URL.revokeObjectURL(url);
+/** Saves the codes where the user chooses in the system's save dialog; the path, or null if cancelled. */
+export async function saveRecoveryFile(codes: readonly string[], user: string): Promise<string | null> {
+  const saved = await api.recoveryCodesSaveAs(recoveryFileText(codes, user));
+  return saved?.path ?? null;
 }

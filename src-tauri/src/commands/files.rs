@@ -1,0 +1,148 @@
+//! Files the user saves from the window: a backup, the delivery log as CSV, recovery codes. Each path
+//! comes from the system's save dialog, never from the page, so the web view cannot write where the
+//! user did not choose. The work runs off the main thread.
+
+use std::path::PathBuf;
+
+use hookdesk_core::auth::Permission;
+use hookdesk_core::data::backup;
+use hookdesk_core::delivery::export::deliveries_csv;
+use hookdesk_core::delivery::log::Filter;
+use hookdesk_core::{Error, Result};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::AppState;
+
+/// Stands in for the system's save dialog where no one can click it (the WebDriver tests under Xvfb):
+/// the dialog is skipped and this path is the answer.
+const DIALOG_STAND_IN: &str = "HOOKDESK_SAVE_DIALOG_ANSWER";
+
+/// Asks where to save; `None` when the user cancelled.
+fn choose<R: Runtime>(
+    app: &AppHandle<R>,
+    suggested: &str,
+    filter: (&str, &[&str]),
+) -> Result<Option<PathBuf>> {
+    if let Some(answer) = std::env::var_os(DIALOG_STAND_IN) {
+        return Ok(Some(PathBuf::from(answer)));
+    }
+    let Some(chosen) = app
+        .dialog()
+        .file()
+        .set_file_name(suggested)
+        .add_filter(filter.0, filter.1)
+        .blocking_save_file()
+    else {
+        return Ok(None);
+    };
+    chosen
+        .into_path()
+        .map(Some)
+        .map_err(|_| Error::invalid("path", "choose a file on this computer"))
+}
+
+async fn off_main<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tauri::async_runtime::spawn_blocking(job)
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Saved {
+    pub path: String,
+    /// CSV rows written, for an export.
+    pub rows: Option<usize>,
+    pub truncated: bool,
+}
+
+/// A backup written while the engine runs (`hookdesk backup`), to the file chosen in the save dialog.
+#[tauri::command]
+pub async fn backup_save_as<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<backup::BackupReport>> {
+    let (ctx, _) = state.actor(Permission::ManageSettings)?;
+    off_main(move || {
+        let Some(path) = choose(&app, "hookdesk-backup.db", ("Hookdesk backup", &["db"]))? else {
+            return Ok(None);
+        };
+        // The dialog has asked before replacing an existing file.
+        backup::backup(&ctx, &path, true).map(Some)
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportFilter {
+    hook: Option<String>,
+    store: Option<String>,
+    event: Option<String>,
+    status: Option<String>,
+    since: Option<i64>,
+    until: Option<i64>,
+}
+
+/// Every delivery the log's filter matches, as CSV, to the file chosen in the save dialog.
+#[tauri::command]
+pub async fn deliveries_export_csv<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    filter: ExportFilter,
+) -> Result<Option<Saved>> {
+    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+    off_main(move || {
+        let f = Filter {
+            hook: filter.hook,
+            store: filter.store,
+            event: filter.event,
+            status: filter.status,
+            since: filter.since,
+            until: filter.until,
+            ..Default::default()
+        };
+        // Built before asking, so a bad filter is refused without a dialog.
+        let export = deliveries_csv(&ctx, &actor, &f)?;
+        let Some(path) = choose(&app, "hookdesk-deliveries.csv", ("CSV", &["csv"]))? else {
+            return Ok(None);
+        };
+        std::fs::write(&path, export.csv.as_bytes())?;
+        Ok(Some(Saved {
+            path: path.display().to_string(),
+            rows: Some(export.rows),
+            truncated: export.truncated,
+        }))
+    })
+    .await
+}
+
+/// Recovery codes the window is showing, saved where the user chooses (they are the user's own).
+#[tauri::command]
+pub async fn recovery_codes_save_as<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    text: String,
+) -> Result<Option<Saved>> {
+    // Signed in is enough: enrollment shows the codes before the first unlock.
+    hookdesk_core::auth::session_info(state.ctx()?, &state.token()?)?;
+    if text.len() > 4096 {
+        return Err(Error::invalid("text", "too long for a recovery-code file"));
+    }
+    off_main(move || {
+        let Some(path) = choose(&app, "hookdesk-recovery-codes.txt", ("Text", &["txt"]))? else {
+            return Ok(None);
+        };
+        std::fs::write(&path, text.as_bytes())?;
+        Ok(Some(Saved {
+            path: path.display().to_string(),
+            rows: None,
+            truncated: false,
+        }))
+    })
+    .await
+}
