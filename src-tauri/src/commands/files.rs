@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use super::tokens::off_main;
 use crate::AppState;
 
 /// Stands in for the system's save dialog where no one can click it (the WebDriver tests under Xvfb):
@@ -41,14 +42,6 @@ fn choose<R: Runtime>(
         .into_path()
         .map(Some)
         .map_err(|_| Error::invalid("path", "choose a file on this computer"))
-}
-
-async fn off_main<T: Send + 'static>(
-    job: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tauri::async_runtime::spawn_blocking(job)
-        .await
-        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
 }
 
 #[derive(Debug, Serialize)]

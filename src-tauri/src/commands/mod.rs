@@ -10,3 +10,4 @@ pub mod delivery;
 pub mod files;
 pub mod shell;
 pub mod status;
+pub mod tokens;

@@ -85,6 +85,36 @@ async fn stores_are_deleted_and_settings_back_up_the_database() {
     );
     assert_eq!(shown["days"], 7);
 
+    // Settings › Ingest tokens: made here, shown once, listed by label and last four characters only.
+    app.fill("#token-label", "POS bridge").await;
+    app.click("#token-create").await;
+    let token = app
+        .wait_value("#token-new", |v| v.starts_with("hdi_"))
+        .await;
+    let row = app.text(".token-row").await;
+    assert!(
+        row.contains("POS bridge") && row.contains(&token[token.len() - 4..]),
+        "{row}"
+    );
+    assert!(!row.contains(&token));
+    let listed = cli(
+        data.path(),
+        &["ingest-token", "list"],
+        None,
+        &[("HOOKDESK_SESSION", &session)],
+    );
+    assert_eq!(listed["ingest_tokens"][0]["label"], "POS bridge");
+    app.click(".token-row .token-revoke").await;
+    app.click("#confirm-yes").await;
+    app.wait_count(".token-row", 0).await;
+    let listed = cli(
+        data.path(),
+        &["ingest-token", "list"],
+        None,
+        &[("HOOKDESK_SESSION", &session)],
+    );
+    assert_eq!(listed["ingest_tokens"], serde_json::json!([]));
+
     app.click("#backup-submit").await;
     app.wait_text("#data-message", |t| t.contains("Backed up"))
         .await;

@@ -26,6 +26,7 @@ import type {
   BackupReport,
   StoreInput,
   SavedFile,
+  IngestToken,
   User,
 } from './types';
 
@@ -157,6 +158,10 @@ export const api = {
   deliveriesExportCsv: (filter: Omit<DeliveryFilter, 'limit' | 'beforeId'>) =>
     call<SavedFile | null>('deliveries_export_csv', { filter }),
   recoveryCodesSaveAs: (text: string) => call<SavedFile | null>('recovery_codes_save_as', { text }),
+  ingestTokensList: () => call<IngestToken[]>('ingest_tokens_list'),
+  ingestTokenCreate: (label: string) =>
+    call<{ token: IngestToken; secret: string }>('ingest_token_create', { label }),
+  ingestTokenRevoke: (id: number) => call<IngestToken>('ingest_token_revoke', { id }),
 
   catalog: () => call<CatalogFamily[]>('catalog'),
   hooksList: (filter: HookFilter = {}) => call<HookView[]>('hooks_list', { filter }),

@@ -297,3 +297,13 @@ export interface SavedFile {
   /** More rows matched than an export holds; the newest are in the file. */
   truncated: boolean;
 }
+
+/** An ingest token as lists show it: never the token itself. */
+export interface IngestToken {
+  id: number;
+  label: string;
+  /** "hdi_…" and the token's last four characters. */
+  hint: string;
+  createdBy: string | null;
+  createdAtMs: number;
+}
