@@ -166,6 +166,12 @@ async fn support_is_refused_manager_and_admin_commands_called_through_ipc() {
         ),
         ("audit_list", json!({"limit": 10, "beforeId": null})),
         ("settings_set", json!({"idleMinutes": 30})),
+        ("retention_set", json!({"days": 1})),
+        ("store_delete", json!({"id": "s1"})),
+        ("backup_save_as", json!({})),
+        ("ingest_tokens_list", json!({})),
+        ("ingest_token_create", json!({"label": "mallory"})),
+        ("ingest_token_revoke", json!({"id": 1})),
     ];
     for (cmd, args) in &calls {
         let answer = app
@@ -183,6 +189,12 @@ async fn support_is_refused_manager_and_admin_commands_called_through_ipc() {
             "{cmd} as support answered {answer}"
         );
     }
+    // The window does not offer support what the core refuses: no store form, no delete.
+    app.go("Stores").await;
+    app.wait_for("#stores-read-only").await;
+    assert_eq!(app.count("#store-submit").await, 0);
+    assert_eq!(app.count(".store-delete").await, 0);
+
     // The same window may still do what support may: the refusals were about the role.
     let read = app
         .client
