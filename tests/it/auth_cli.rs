@@ -1,4 +1,4 @@
-//! The account commands of the `hookdesk` binary, run as a user would (DESIGN §6).
+//! The account commands of the `hookdesk` binary, run as a user would (README, Command line).
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -320,7 +320,7 @@ fn only_admins_manage_users_and_everyone_manages_their_own_account() {
     }
 }
 
-/// DESIGN §6 runs `user disable|enable|role` without `--code`, right after `hookdesk unlock`: an unlock
+/// The CLI runs `user disable|enable|role` without `--code` (docs/architecture.md, Who may do what), right after `hookdesk unlock`: an unlock
 /// with a code in the last five minutes stands in for a fresh code there. Later it does not, and
 /// reset-2fa always takes a code.
 #[test]

@@ -412,7 +412,7 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
     assert!(text.contains("completions"));
 }
 
-/// DESIGN §6 writes `user disable NAME`, `user enable NAME` and `user role NAME --role R` without a code:
+/// The CLI reference writes `user disable NAME`, `user enable NAME` and `user role NAME --role R` without a code:
 /// right after `hookdesk unlock` they run as written; once the unlock is over five minutes old they ask
 /// for `--code`, and change nothing.
 #[test]

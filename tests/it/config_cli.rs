@@ -1,4 +1,4 @@
-//! The `hookdesk` binary's configuration commands (DESIGN §6), run as a real process on a real data dir.
+//! The `hookdesk` binary's configuration commands (README, Command line), run as a real process on a real data dir.
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,5 +1,5 @@
 //! `hookdesk hook add` shows a generated signing secret once; `reveal-secret` and `roll-secret` need a
-//! fresh code (DESIGN §6), run as a real process on the real clock.
+//! fresh code (README, Command line), run as a real process on the real clock.
 
 use std::sync::Arc;
 

@@ -1,4 +1,4 @@
-//! The 001 order flow end to end: is_online, then validate_order, then new_order, in sequence per
+//! The order-injection flow end to end: is_online, then validate_order, then new_order, in sequence per
 //! destination and order, and a "no" from the POS stops the rest of the order without a request.
 
 use std::collections::HashMap;

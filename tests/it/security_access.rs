@@ -1,5 +1,5 @@
 //! Access matrix of the real `hookdesk` binary: every command that reads or changes settings, tried with no
-//! session, with sessions that are not (or no longer) unlocked, and with each role (DESIGN §2, §5, §6).
+//! session, with sessions that are not (or no longer) unlocked, and with each role (docs/architecture.md, Who may do what).
 
 use std::path::Path;
 

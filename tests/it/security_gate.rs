@@ -1,5 +1,5 @@
 //! The checks behind every desktop command: `auth::require` refuses sessions that are not unlocked, and each
-//! permission-gated core operation refuses the roles DESIGN §2 leaves out, changing nothing when it does.
+//! permission-gated core operation refuses the roles docs/architecture.md (Who may do what) leaves out, changing nothing when it does.
 
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::security_env::{self as se, Env, PASSWORD};
 
-/// DESIGN §2, written out rather than derived from the code under test. Order: admin, manager, support.
+/// docs/architecture.md's role table, written out rather than derived from the code under test. Order: admin, manager, support.
 /// Installation settings (ingest tokens, the unlock timeout) are the admin's, like users and audit.
 fn design_allows(p: Permission) -> [bool; 3] {
     use Permission::*;
@@ -287,7 +287,7 @@ type Op<'a> = (
     Box<dyn Fn(&Actor) -> Result<()> + 'a>,
 );
 
-/// Each gated operation a desktop command calls, with the permission DESIGN ties it to.
+/// Each gated operation a desktop command calls, with the permission the role table ties it to.
 fn operations<'a>(
     f: &'a Fixture,
     rt: &'a tokio::runtime::Runtime,
