@@ -4,7 +4,9 @@
 use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::domain::Secret;
 
-use crate::auth_common::{code_at, setup_admin, setup_user, sign_in, wrong_code, Enrolled, Env};
+use crate::support::accounts::{
+    code_at, setup_admin, setup_user, sign_in, wrong_code, Enrolled, Env,
+};
 
 fn actor(env: &Env, u: &Enrolled) -> auth::Actor {
     auth::require(&env.ctx, &u.token, Permission::OwnAccount).unwrap()

@@ -8,8 +8,9 @@ use hookdesk_core::clock::{Clock, SystemClock};
 use hookdesk_core::domain::Secret;
 use hookdesk_core::Ctx;
 
-use crate::auth_common::code_at;
-use crate::config_cli::{err, ok, run};
+use crate::config_cli::{err, ok};
+use crate::support::accounts::code_at;
+use crate::support::cli::run;
 use crate::support::TestDir;
 
 const STEP_MS: i64 = 30_000;

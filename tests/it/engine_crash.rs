@@ -4,7 +4,7 @@
 //! CI runs 300 events and 8 kills; set HOOKDESK_CRASH_EVENTS and HOOKDESK_CRASH_KILLS for a longer run.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,8 +17,9 @@ use hookdesk_core::Ctx;
 use rand::Rng;
 use serde_json::{json, Value};
 
-use crate::config_support::fresh;
-use crate::engine_support::hook_input;
+use crate::support::cli::{ok_json, run_with_stdin};
+use crate::support::config::fresh;
+use crate::support::engine::hook_input;
 use crate::support::{totp, TestDir};
 use crate::wire_receiver::{Reply, TestReceiver};
 
@@ -35,32 +36,18 @@ fn env_count(name: &str, default: usize) -> usize {
 
 /// Runs the CLI with `--json`; returns its stdout as JSON, failing the test on a non-zero exit.
 pub(crate) fn cli(dir: &Path, session: Option<&str>, args: &[&str], stdin: Option<&str>) -> Value {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--json").arg("--data-dir").arg(dir).args(args);
-    cmd.env_remove("HOOKDESK_SESSION")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(s) = session {
-        cmd.env("HOOKDESK_SESSION", s);
-    }
-    let mut child = cmd.spawn().expect("spawn hookdesk");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{input}\n").as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
+    let envs: Vec<(&str, &str)> = session
+        .map(|s| ("HOOKDESK_SESSION", s))
+        .into_iter()
+        .collect();
+    let input = stdin.map(|s| format!("{s}\n"));
+    let out = run_with_stdin(dir, args, &envs, input.as_deref());
     assert!(
         out.status.success(),
         "hookdesk {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    ok_json(&out)
 }
 
 /// Starts `hookdesk serve` and returns it with the address from its first stdout line.

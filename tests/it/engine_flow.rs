@@ -13,7 +13,7 @@ use hookdesk_core::delivery::log;
 use hookdesk_core::domain::HookInput;
 use serde_json::{json, Value};
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 
 const FLOW: [&str; 3] = ["is_online", "validate_order", "new_order"];
 
@@ -198,7 +198,7 @@ async fn an_offline_pos_gets_only_the_check_and_the_rest_is_skipped() {
 
     let shown = log::list(
         &e.ctx,
-        &crate::config_support::admin(&e.ctx),
+        &crate::support::config::admin(&e.ctx),
         &Default::default(),
     )
     .unwrap();

@@ -10,7 +10,7 @@ use hookdesk_core::domain::{
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 use crate::wire_receiver::{Captured, Reply, TestReceiver};
 
 fn data(ty: &str) -> Value {

@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::rustls;
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const EVENT: &str = "transaction.sale.success";
