@@ -2,6 +2,7 @@
 //! with SIGKILL and restarted at random moments are all delivered, none is lost or re-identified.
 //!
 //! CI runs 300 events and 8 kills; set HOOKDESK_CRASH_EVENTS and HOOKDESK_CRASH_KILLS for a longer run.
+//! The run prints its random seed; HOOKDESK_CRASH_SEED=N replays the same kill points.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader};
@@ -14,7 +15,8 @@ use std::time::{Duration, Instant};
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::config;
 use hookdesk_core::Ctx;
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 use crate::support::cli::{ok_json, run_with_stdin};
@@ -179,6 +181,17 @@ pub(crate) fn set_up_with_session(dir: &Path, receiver_url: &str) -> (String, St
 async fn events_survive_sigkill_of_serve() {
     let events = env_count("HOOKDESK_CRASH_EVENTS", 300);
     let kills = env_count("HOOKDESK_CRASH_KILLS", 8);
+    // The kill points and delays come from one seeded generator: a failing run prints its seed, and
+    // HOOKDESK_CRASH_SEED replays the same kills.
+    let seed: u64 = std::env::var("HOOKDESK_CRASH_SEED")
+        .map(|v| {
+            v.trim()
+                .parse()
+                .expect("HOOKDESK_CRASH_SEED is an unsigned integer")
+        })
+        .unwrap_or_else(|_| rand::random());
+    println!("engine_crash: seed {seed} (replay with HOOKDESK_CRASH_SEED={seed})");
+    let mut rng = StdRng::seed_from_u64(seed);
     let dir = TestDir::new();
     let path = dir.path();
     let receiver = TestReceiver::start(Reply::status(200)).await;
@@ -229,7 +242,7 @@ async fn events_survive_sigkill_of_serve() {
 
     // Kills at random points of the run, spread over the events; each restart takes over at once.
     let mut thresholds: Vec<usize> = (0..kills)
-        .map(|_| rand::thread_rng().gen_range(0..events.max(1)))
+        .map(|_| rng.gen_range(0..events.max(1)))
         .collect();
     thresholds.sort_unstable();
     let mut child = child;
@@ -237,7 +250,7 @@ async fn events_survive_sigkill_of_serve() {
         while posted.load(Ordering::SeqCst) < t && !poster.is_finished() {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        tokio::time::sleep(Duration::from_millis(rand::thread_rng().gen_range(0..30))).await;
+        tokio::time::sleep(Duration::from_millis(rng.gen_range(0..30))).await;
         let (p, old) = (path.clone(), child);
         let (next, next_addr) = tokio::task::spawn_blocking(move || {
             let mut old = old;
