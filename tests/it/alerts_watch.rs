@@ -5,7 +5,7 @@
 use hookdesk_core::alerts::{AlertKind, Watcher};
 use hookdesk_core::catalog::{sample, EventType};
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const EVENT: &str = "transaction.sale.success";
@@ -44,7 +44,7 @@ fn desktop_settings_are_admin_only_and_audited() {
     use hookdesk_core::auth::Role;
     use hookdesk_core::config::desktop::{self, DesktopSettings};
 
-    use crate::config_support::{actor, admin, count, env};
+    use crate::support::config::{actor, admin, count, env};
 
     let e = env();
     let defaults = desktop::get(&e.ctx).unwrap();

@@ -1,11 +1,11 @@
-//! The account commands of the `hookdesk` binary, run as a user would (DESIGN §6).
+//! The account commands of the `hookdesk` binary, run as a user would (README, Command line).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-use crate::auth_common::code_at;
+use crate::support::accounts::code_at;
+use crate::support::cli::{ok_json, run_with_stdin};
 use crate::support::TestDir;
 
 fn now_ms() -> i64 {
@@ -17,35 +17,11 @@ fn now_ms() -> i64 {
 
 /// Runs `hookdesk --json --data-dir DIR args…` with `stdin` and an optional session.
 fn hookdesk(dir: &TestDir, args: &[&str], stdin: &str, session: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookdesk"));
-    cmd.arg("--json")
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(args);
-    cmd.env_remove("HOOKDESK_SESSION")
-        .env_remove("HOOKDESK_MASTER_KEY")
-        .env_remove("HOOKDESK_DATA_DIR");
-    if let Some(s) = session {
-        cmd.env("HOOKDESK_SESSION", s);
-    }
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    // A command that does not read stdin may exit before we write: a broken pipe is then expected.
-    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn ok_json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let envs: Vec<(&str, &str)> = session
+        .map(|s| ("HOOKDESK_SESSION", s))
+        .into_iter()
+        .collect();
+    run_with_stdin(&dir.path(), args, &envs, Some(stdin))
 }
 
 fn err_json(out: &Output) -> Value {

@@ -4,7 +4,9 @@
 use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::domain::Secret;
 
-use crate::auth_common::{code_at, setup_admin, setup_user, sign_in, wrong_code, Enrolled, Env};
+use crate::support::accounts::{
+    code_at, setup_admin, setup_user, sign_in, wrong_code, Enrolled, Env,
+};
 
 fn actor(env: &Env, u: &Enrolled) -> auth::Actor {
     auth::require(&env.ctx, &u.token, Permission::OwnAccount).unwrap()
@@ -320,7 +322,7 @@ fn only_admins_manage_users_and_everyone_manages_their_own_account() {
     }
 }
 
-/// DESIGN §6 runs `user disable|enable|role` without `--code`, right after `hookdesk unlock`: an unlock
+/// The CLI runs `user disable|enable|role` without `--code` (docs/architecture.md, Who may do what), right after `hookdesk unlock`: an unlock
 /// with a code in the last five minutes stands in for a fresh code there. Later it does not, and
 /// reset-2fa always takes a code.
 #[test]

@@ -6,7 +6,8 @@ use std::process::Output;
 use hookdesk_core::auth::Role;
 use serde_json::Value;
 
-use crate::security_env::{self as se, cli, error_code, Env, User, PASSWORD};
+use crate::support::cli::{error_code, run_with_stdin};
+use crate::support::team::{self as se, Env, User, PASSWORD};
 
 fn ok(out: &Output) -> Value {
     assert!(
@@ -42,7 +43,7 @@ fn code(env: &Env, u: &User) -> String {
 }
 
 fn run(env: &Env, u: &User, args: &[&str], stdin: Option<&str>) -> Output {
-    cli(
+    run_with_stdin(
         &env.dir.path(),
         args,
         &[("HOOKDESK_SESSION", &u.token)],
@@ -52,7 +53,7 @@ fn run(env: &Env, u: &User, args: &[&str], stdin: Option<&str>) -> Output {
 
 #[test]
 fn reset_2fa_disable_enable_and_role_through_the_cli() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let (root, mona, sam) = (&team[0], &team[1], &team[2]);
     // Each admin command spends a code, and a code's step is accepted once: each admin here acts once.
@@ -82,7 +83,7 @@ fn reset_2fa_disable_enable_and_role_through_the_cli() {
     // Sam's session ended; Sam enrolls again with the password, as at first sign-in.
     let out = run(&env, sam, &["hook", "list"], None);
     assert_eq!(error_code(&out).as_deref(), Some("locked"));
-    let out = cli(
+    let out = run_with_stdin(
         &env.dir.path(),
         &["2fa", "enroll", "--user", "sam", "--password-stdin"],
         &[],
@@ -108,7 +109,7 @@ fn reset_2fa_disable_enable_and_role_through_the_cli() {
         &mona.recovery[0],
         "--password-stdin",
     ];
-    let out = cli(
+    let out = run_with_stdin(
         &env.dir.path(),
         &unlock,
         &[],
@@ -123,7 +124,7 @@ fn reset_2fa_disable_enable_and_role_through_the_cli() {
         None,
     );
     assert_eq!(ok(&out)["user"]["disabled"], false);
-    let out = cli(
+    let out = run_with_stdin(
         &env.dir.path(),
         &unlock,
         &[],
@@ -146,7 +147,7 @@ fn reset_2fa_disable_enable_and_role_through_the_cli() {
         None,
     );
     assert_eq!(ok(&out)["user"]["role"], "support");
-    let out = cli(
+    let out = run_with_stdin(
         &env.dir.path(),
         &["hook", "delete", "nope"],
         &[("HOOKDESK_SESSION", &mona_session)],
@@ -193,7 +194,7 @@ fn reset_2fa_disable_enable_and_role_through_the_cli() {
 
 #[test]
 fn recovery_codes_and_passwd_through_the_cli() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let (mona, sam) = (&team[1], &team[2]);
 
@@ -207,7 +208,7 @@ fn recovery_codes_and_passwd_through_the_cli() {
     assert_eq!(codes.len(), 10);
     assert!(codes.iter().all(|c| !sam.recovery.contains(c)));
 
-    let old = cli(
+    let old = run_with_stdin(
         &env.dir.path(),
         &[
             "unlock",
@@ -225,7 +226,7 @@ fn recovery_codes_and_passwd_through_the_cli() {
         Some("invalid"),
         "old codes stop working"
     );
-    ok(&cli(
+    ok(&run_with_stdin(
         &env.dir.path(),
         &[
             "unlock",
@@ -240,7 +241,7 @@ fn recovery_codes_and_passwd_through_the_cli() {
     ));
 
     // passwd, as Mona: two lines on stdin, the current password, then the new one. The rules apply.
-    let other = ok(&cli(
+    let other = ok(&run_with_stdin(
         &env.dir.path(),
         &[
             "unlock",
@@ -273,7 +274,7 @@ fn recovery_codes_and_passwd_through_the_cli() {
     );
     assert_eq!(ok(&out)["password_changed"], true);
     // The other session ended; the old password no longer signs in, the new one does.
-    let out = cli(
+    let out = run_with_stdin(
         &env.dir.path(),
         &["hook", "list"],
         &[("HOOKDESK_SESSION", &other)],
@@ -281,7 +282,7 @@ fn recovery_codes_and_passwd_through_the_cli() {
     );
     assert_eq!(error_code(&out).as_deref(), Some("locked"));
     let unlock = |pw: &str, c: &str| {
-        cli(
+        run_with_stdin(
             &env.dir.path(),
             &["unlock", "--user", "mona", "--code", c, "--password-stdin"],
             &[],
@@ -307,7 +308,7 @@ fn usage_errors_are_json_with_exit_code_2() {
         (&["frobnicate"][..], Some("frobnicate")),
         (&["user", "role", "x", "--code", "1"][..], Some("role")),
     ] {
-        let out = cli(&dir.path(), args, &[], None);
+        let out = run_with_stdin(&dir.path(), args, &[], None);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         let v: Value = serde_json::from_str(stderr.trim())
@@ -392,7 +393,7 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
         ("zsh", "#compdef hookdesk"),
         ("fish", "complete -c hookdesk"),
     ] {
-        let out = cli(&dir.path(), &["completions", shell], &[], None);
+        let out = run_with_stdin(&dir.path(), &["completions", shell], &[], None);
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(
             out.status.success() && text.contains(marker),
@@ -403,7 +404,7 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
             "{shell} completes the new commands"
         );
     }
-    let out = cli(&dir.path(), &["man"], &[], None);
+    let out = run_with_stdin(&dir.path(), &["man"], &[], None);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.starts_with(".ie") || text.contains(".TH hookdesk"),
@@ -412,12 +413,12 @@ fn completions_and_the_man_page_come_from_the_same_definitions() {
     assert!(text.contains("completions"));
 }
 
-/// DESIGN §6 writes `user disable NAME`, `user enable NAME` and `user role NAME --role R` without a code:
+/// The CLI reference writes `user disable NAME`, `user enable NAME` and `user role NAME --role R` without a code:
 /// right after `hookdesk unlock` they run as written; once the unlock is over five minutes old they ask
 /// for `--code`, and change nothing.
 #[test]
 fn disable_enable_and_role_run_without_a_code_right_after_unlocking() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let (root, mona) = (&team[0], &team[1]);
     let out = run(&env, root, &["user", "disable", "mona"], None);

@@ -4,7 +4,7 @@
 use hookdesk_core::auth::{self, Permission};
 use hookdesk_core::Error;
 
-use crate::auth_common::{code_at, setup_admin, sign_in, wrong_code, Enrolled, Env};
+use crate::support::accounts::{code_at, setup_admin, sign_in, wrong_code, Enrolled, Env};
 
 const MINUTE: i64 = 60_000;
 

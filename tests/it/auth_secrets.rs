@@ -3,7 +3,7 @@
 use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::domain::Secret;
 
-use crate::auth_common::{code_at, Env};
+use crate::support::accounts::{code_at, Env};
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)

@@ -4,7 +4,7 @@ use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::domain::Secret;
 use hookdesk_core::store::audit;
 
-use crate::auth_common::{code_at, setup_admin, setup_user, sign_in, Env, ADMIN_PASSWORD};
+use crate::support::accounts::{code_at, setup_admin, setup_user, sign_in, Env, ADMIN_PASSWORD};
 
 const MINUTE: i64 = 60_000;
 

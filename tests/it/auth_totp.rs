@@ -4,7 +4,7 @@ use std::sync::{Arc, Barrier};
 
 use hookdesk_core::auth::{self, totp, Permission};
 
-use crate::auth_common::{code_at, setup_admin, sign_in, Env, STEP_MS};
+use crate::support::accounts::{code_at, setup_admin, sign_in, Env, STEP_MS};
 
 /// RFC 6238 appendix B, SHA1 column, with the RFC's 8 digits; the 6-digit code is the last six.
 #[test]

@@ -1,7 +1,6 @@
-//! The `hookdesk` binary's configuration commands (DESIGN §6), run as a real process on a real data dir.
+//! The `hookdesk` binary's configuration commands (README, Command line), run as a real process on a real data dir.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
 use hookdesk_core::auth;
@@ -11,7 +10,8 @@ use hookdesk_core::domain::{HookAuth, Secret};
 use hookdesk_core::Ctx;
 use serde_json::Value;
 
-use crate::auth_common::code_at;
+use crate::support::accounts::code_at;
+use crate::support::cli::run;
 use crate::support::TestDir;
 
 const CANARY: &str = "cli-token-canary-4321";
@@ -26,29 +26,6 @@ fn unlocked(dir: &TestDir) -> (Ctx, String) {
     let code = code_at(enrollment.secret_base32.expose(), SystemClock.now_ms());
     auth::confirm_enrollment_for_token(&ctx, &token, &code).unwrap();
     (ctx, token)
-}
-
-pub(crate) fn run(
-    dir: &Path,
-    session: Option<&str>,
-    args: &[&str],
-    env: &[(&str, &str)],
-) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookdesk"));
-    cmd.arg("--data-dir").arg(dir).arg("--json").args(args);
-    for v in [
-        "HOOKDESK_SESSION",
-        "HOOKDESK_AUTH_VALUE",
-        "HOOKDESK_SIGNING_KEY",
-        "HOOKDESK_MASTER_KEY",
-    ] {
-        cmd.env_remove(v);
-    }
-    if let Some(s) = session {
-        cmd.env("HOOKDESK_SESSION", s);
-    }
-    cmd.envs(env.iter().copied());
-    cmd.output().unwrap()
 }
 
 pub(crate) fn ok(o: Output) -> Value {

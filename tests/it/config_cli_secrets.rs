@@ -1,5 +1,5 @@
 //! `hookdesk hook add` shows a generated signing secret once; `reveal-secret` and `roll-secret` need a
-//! fresh code (DESIGN §6), run as a real process on the real clock.
+//! fresh code (README, Command line), run as a real process on the real clock.
 
 use std::sync::Arc;
 
@@ -8,8 +8,9 @@ use hookdesk_core::clock::{Clock, SystemClock};
 use hookdesk_core::domain::Secret;
 use hookdesk_core::Ctx;
 
-use crate::auth_common::code_at;
-use crate::config_cli::{err, ok, run};
+use crate::config_cli::{err, ok};
+use crate::support::accounts::code_at;
+use crate::support::cli::run;
 use crate::support::TestDir;
 
 const STEP_MS: i64 = 30_000;

@@ -6,7 +6,7 @@ use hookdesk_core::domain::{
     AuthInput, HookAuth, HookInput, HookSignature, Secret, SignatureInput,
 };
 
-use crate::config_support::*;
+use crate::support::config::*;
 
 #[test]
 fn create_show_list_update_delete() {

@@ -5,7 +5,7 @@ use hookdesk_core::auth::{self, Permission};
 use hookdesk_core::config::order_webhooks;
 use hookdesk_core::domain::{OrderWebhooksPatch, Secret, StoreInput, UrlTogglePatch};
 
-use crate::auth_common::{setup_admin, Env};
+use crate::support::accounts::{setup_admin, Env};
 
 #[test]
 fn the_page_refuses_half_settings_and_clears_a_value_on_request() {

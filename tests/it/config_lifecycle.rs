@@ -6,7 +6,7 @@ use hookdesk_core::config::stores::{self, StorePatch};
 use hookdesk_core::config::{hooks, order_webhooks, transfer};
 use hookdesk_core::domain::{OrderWebhooksPatch, UrlTogglePatch};
 
-use crate::config_support::*;
+use crate::support::config::*;
 
 /// Every row of the configuration tables, as text, to compare whole installs.
 fn snapshot(e: &Env) -> Vec<String> {

@@ -4,7 +4,7 @@ use hookdesk_core::config::order_webhooks::{self, destination_for};
 use hookdesk_core::domain::{OrderWebhooksPatch, Secret, UrlTogglePatch};
 use serde_json::json;
 
-use crate::config_support::*;
+use crate::support::config::*;
 
 fn row(url: &str, on: bool) -> Option<UrlTogglePatch> {
     Some(UrlTogglePatch {

@@ -6,7 +6,7 @@ use hookdesk_core::auth::{self, Permission};
 use hookdesk_core::config::{self, transfer, FreshCode};
 use hookdesk_core::domain::{HookInput, OrderWebhooksPatch, StoreInput, UrlTogglePatch};
 
-use crate::auth_common::{code_at, setup_admin, Env};
+use crate::support::accounts::{code_at, setup_admin, Env};
 
 /// The addresses from the field report, plus other spellings of the same places.
 const PRIVATE: &[&str] = &[

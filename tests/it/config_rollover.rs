@@ -12,7 +12,7 @@ use hookdesk_core::domain::{AuthInput, HookInput, KeySource, Secret, SignatureIn
 use hookdesk_core::{Ctx, Error};
 use serde_json::json;
 
-use crate::auth_common::{code_at, setup_admin, setup_user, Enrolled, Env};
+use crate::support::accounts::{code_at, setup_admin, setup_user, Enrolled, Env};
 use crate::wire_receiver::{Reply, TestReceiver};
 use crate::wire_send::python_verifies;
 
@@ -300,7 +300,7 @@ fn reveal_needs_a_role_and_a_fresh_code_and_every_refusal_is_audited() {
     let e = config::secrets::reveal(&env.ctx, &a, &hook.id, None).unwrap_err();
     assert_eq!(e.field(), Some("code"));
     let code = fresh_code(&env, &admin);
-    let wrong = crate::auth_common::wrong_code(&admin.secret, env.now());
+    let wrong = crate::support::accounts::wrong_code(&admin.secret, env.now());
     assert!(config::secrets::reveal(&env.ctx, &a, &hook.id, Some(&wrong)).is_err());
     let ok = config::secrets::reveal(&env.ctx, &a, &hook.id, Some(&code)).unwrap();
     assert_eq!(ok.expose(), secret);

@@ -3,7 +3,7 @@ use hookdesk_core::domain::{
     AuthInput, KeySource, OrderWebhooksPatch, Secret, SignatureInput, UrlTogglePatch,
 };
 
-use crate::config_support::*;
+use crate::support::config::*;
 
 fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w == needle.as_bytes())

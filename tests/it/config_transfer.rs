@@ -1,7 +1,7 @@
 use hookdesk_core::config::{hooks, order_webhooks, stores, transfer};
 use hookdesk_core::domain::{OrderWebhooksPatch, Secret, SignatureInput, UrlTogglePatch};
 
-use crate::config_support::*;
+use crate::support::config::*;
 
 fn populated() -> Env {
     let e = env();

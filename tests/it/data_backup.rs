@@ -3,7 +3,7 @@
 //! data key against the backup (saying clearly when it is another key), and no session survives it.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,30 +17,15 @@ use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::clock::{Clock, SystemClock};
 use hookdesk_core::config::FreshCode;
 
-use crate::auth_common::code_at;
 use crate::engine_crash::{set_up_with_session, start_serve};
-use crate::engine_support::hook_input;
+use crate::support::accounts::code_at;
+use crate::support::cli::run;
+use crate::support::engine::hook_input;
 use crate::support::TestDir;
 use crate::wire_receiver::{Reply, TestReceiver};
 
-const BIN: &str = env!("CARGO_BIN_EXE_hookdesk");
 const EVENT: &str = "transaction.sale.success";
 const CANARY: &str = "canary-backup-bearer-7731";
-
-fn hookdesk(dir: &Path, session: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--json").arg("--data-dir").arg(dir).args(args);
-    cmd.env_remove("HOOKDESK_SESSION")
-        .env_remove("HOOKDESK_MASTER_KEY")
-        .stdin(Stdio::null());
-    if let Some(s) = session {
-        cmd.env("HOOKDESK_SESSION", s);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run hookdesk")
-}
 
 fn error_of(out: &Output) -> Value {
     assert!(!out.status.success(), "expected a failure");
@@ -131,11 +116,9 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
     let file = dir.path().join("hookdesk-backup.db");
     let out = {
         let (o, f) = (old.clone(), file.clone());
-        tokio::task::spawn_blocking(move || {
-            hookdesk(&o, None, &["backup", f.to_str().unwrap()], &[])
-        })
-        .await
-        .unwrap()
+        tokio::task::spawn_blocking(move || run(&o, None, &["backup", f.to_str().unwrap()], &[]))
+            .await
+            .unwrap()
     };
     assert!(
         out.status.success(),
@@ -165,13 +148,13 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
         "the backup holds the secret in plain text"
     );
     // A second backup to the same name is refused rather than overwriting.
-    let again = hookdesk(&old, None, &["backup", file.to_str().unwrap()], &[]);
+    let again = run(&old, None, &["backup", file.to_str().unwrap()], &[]);
     assert_eq!(error_of(&again)["field"], "file");
 
     let new = dir.path().join("new");
     let f = file.to_str().unwrap();
     // No key at all: a clear message, nothing written.
-    let err = error_of(&hookdesk(&new, None, &["restore", f], &[]));
+    let err = error_of(&run(&new, None, &["restore", f], &[]));
     assert!(
         err["message"]
             .as_str()
@@ -182,7 +165,7 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
     assert_eq!(files_in(&new), 0);
     // Another key: refused, saying so, nothing written.
     let other = "ab".repeat(32);
-    let err = error_of(&hookdesk(
+    let err = error_of(&run(
         &new,
         None,
         &["restore", f],
@@ -197,7 +180,7 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
     );
     assert_eq!(files_in(&new), 0);
     // A data directory in use: refused.
-    let err = error_of(&hookdesk(
+    let err = error_of(&run(
         &old,
         None,
         &[
@@ -212,17 +195,12 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
     // Not a backup at all.
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"not a database, just text").unwrap();
-    let err = error_of(&hookdesk(
-        &new,
-        None,
-        &["restore", junk.to_str().unwrap()],
-        &[],
-    ));
+    let err = error_of(&run(&new, None, &["restore", junk.to_str().unwrap()], &[]));
     assert_eq!(err["field"], "file");
 
     // The right key, from the old directory's key file.
     let key_file = old.join("data.key");
-    let out = hookdesk(
+    let out = run(
         &new,
         None,
         &["restore", f, "--key-file", key_file.to_str().unwrap()],
@@ -237,7 +215,7 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
     assert_eq!(restored["sessionsCleared"], true);
 
     // The old session does not open the restored directory.
-    let err = error_of(&hookdesk(&new, Some(&session), &["hook", "list"], &[]));
+    let err = error_of(&run(&new, Some(&session), &["hook", "list"], &[]));
     assert_eq!(err["code"], "locked");
     let ctx = Ctx::open(&new).unwrap();
     let count = |sql: &str| -> i64 { ctx.db.conn().query_row(sql, [], |r| r.get(0)).unwrap() };

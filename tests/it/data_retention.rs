@@ -7,8 +7,8 @@ use hookdesk_core::data::retention;
 use hookdesk_core::domain::HookInput;
 use serde_json::{json, Value};
 
-use crate::config_support::{actor, admin};
-use crate::engine_support::{hook_input, Eng};
+use crate::support::config::{actor, admin};
+use crate::support::engine::{hook_input, Eng};
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const EVENT: &str = "transaction.sale.success";

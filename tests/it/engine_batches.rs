@@ -8,7 +8,7 @@ use hookdesk_core::delivery::checkpoint::Checkpointer;
 use hookdesk_core::delivery::outbox::{enqueue_batch, NewEvent};
 use hookdesk_core::Error;
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 
 const EVENT: &str = "transaction.sale.success";
 

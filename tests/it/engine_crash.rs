@@ -2,9 +2,10 @@
 //! with SIGKILL and restarted at random moments are all delivered, none is lost or re-identified.
 //!
 //! CI runs 300 events and 8 kills; set HOOKDESK_CRASH_EVENTS and HOOKDESK_CRASH_KILLS for a longer run.
+//! The run prints its random seed; HOOKDESK_CRASH_SEED=N replays the same kill points.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,11 +15,13 @@ use std::time::{Duration, Instant};
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::config;
 use hookdesk_core::Ctx;
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-use crate::config_support::fresh;
-use crate::engine_support::hook_input;
+use crate::support::cli::{ok_json, run_with_stdin};
+use crate::support::config::fresh;
+use crate::support::engine::hook_input;
 use crate::support::{totp, TestDir};
 use crate::wire_receiver::{Reply, TestReceiver};
 
@@ -35,32 +38,18 @@ fn env_count(name: &str, default: usize) -> usize {
 
 /// Runs the CLI with `--json`; returns its stdout as JSON, failing the test on a non-zero exit.
 pub(crate) fn cli(dir: &Path, session: Option<&str>, args: &[&str], stdin: Option<&str>) -> Value {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--json").arg("--data-dir").arg(dir).args(args);
-    cmd.env_remove("HOOKDESK_SESSION")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(s) = session {
-        cmd.env("HOOKDESK_SESSION", s);
-    }
-    let mut child = cmd.spawn().expect("spawn hookdesk");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{input}\n").as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    let out = child.wait_with_output().unwrap();
+    let envs: Vec<(&str, &str)> = session
+        .map(|s| ("HOOKDESK_SESSION", s))
+        .into_iter()
+        .collect();
+    let input = stdin.map(|s| format!("{s}\n"));
+    let out = run_with_stdin(dir, args, &envs, input.as_deref());
     assert!(
         out.status.success(),
         "hookdesk {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    ok_json(&out)
 }
 
 /// Starts `hookdesk serve` and returns it with the address from its first stdout line.
@@ -192,6 +181,17 @@ pub(crate) fn set_up_with_session(dir: &Path, receiver_url: &str) -> (String, St
 async fn events_survive_sigkill_of_serve() {
     let events = env_count("HOOKDESK_CRASH_EVENTS", 300);
     let kills = env_count("HOOKDESK_CRASH_KILLS", 8);
+    // The kill points and delays come from one seeded generator: a failing run prints its seed, and
+    // HOOKDESK_CRASH_SEED replays the same kills.
+    let seed: u64 = std::env::var("HOOKDESK_CRASH_SEED")
+        .map(|v| {
+            v.trim()
+                .parse()
+                .expect("HOOKDESK_CRASH_SEED is an unsigned integer")
+        })
+        .unwrap_or_else(|_| rand::random());
+    println!("engine_crash: seed {seed} (replay with HOOKDESK_CRASH_SEED={seed})");
+    let mut rng = StdRng::seed_from_u64(seed);
     let dir = TestDir::new();
     let path = dir.path();
     let receiver = TestReceiver::start(Reply::status(200)).await;
@@ -242,7 +242,7 @@ async fn events_survive_sigkill_of_serve() {
 
     // Kills at random points of the run, spread over the events; each restart takes over at once.
     let mut thresholds: Vec<usize> = (0..kills)
-        .map(|_| rand::thread_rng().gen_range(0..events.max(1)))
+        .map(|_| rng.gen_range(0..events.max(1)))
         .collect();
     thresholds.sort_unstable();
     let mut child = child;
@@ -250,7 +250,7 @@ async fn events_survive_sigkill_of_serve() {
         while posted.load(Ordering::SeqCst) < t && !poster.is_finished() {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        tokio::time::sleep(Duration::from_millis(rand::thread_rng().gen_range(0..30))).await;
+        tokio::time::sleep(Duration::from_millis(rng.gen_range(0..30))).await;
         let (p, old) = (path.clone(), child);
         let (next, next_addr) = tokio::task::spawn_blocking(move || {
             let mut old = old;

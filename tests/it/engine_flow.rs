@@ -1,4 +1,4 @@
-//! The 001 order flow end to end: is_online, then validate_order, then new_order, in sequence per
+//! The order-injection flow end to end: is_online, then validate_order, then new_order, in sequence per
 //! destination and order, and a "no" from the POS stops the rest of the order without a request.
 
 use std::collections::HashMap;
@@ -13,7 +13,7 @@ use hookdesk_core::delivery::log;
 use hookdesk_core::domain::HookInput;
 use serde_json::{json, Value};
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 
 const FLOW: [&str; 3] = ["is_online", "validate_order", "new_order"];
 
@@ -198,7 +198,7 @@ async fn an_offline_pos_gets_only_the_check_and_the_rest_is_skipped() {
 
     let shown = log::list(
         &e.ctx,
-        &crate::config_support::admin(&e.ctx),
+        &crate::support::config::admin(&e.ctx),
         &Default::default(),
     )
     .unwrap();

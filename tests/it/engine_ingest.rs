@@ -5,8 +5,8 @@ use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::delivery::ingest;
 use serde_json::{json, Value};
 
-use crate::config_support::admin;
-use crate::engine_support::*;
+use crate::support::config::admin;
+use crate::support::engine::*;
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const EVENT: &str = "transaction.sale.success";

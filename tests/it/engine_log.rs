@@ -7,8 +7,8 @@ use hookdesk_core::domain::HookInput;
 use hookdesk_core::Error;
 use serde_json::{json, Value};
 
-use crate::config_support::{actor, admin};
-use crate::engine_support::*;
+use crate::support::config::{actor, admin};
+use crate::support::engine::*;
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const SALE: &str = "transaction.sale.success";

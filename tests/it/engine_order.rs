@@ -9,7 +9,7 @@ use hookdesk_core::delivery::outbox::{claim_due, release_all_leases};
 use hookdesk_core::domain::HookInput;
 use serde_json::{json, Value};
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 use crate::wire_receiver::{Reply, TestReceiver};
 
 fn status_event(ty: &str, order: &str) -> Value {

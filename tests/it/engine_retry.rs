@@ -6,7 +6,7 @@ use hookdesk_core::delivery::retry::{schedule, RetryPreset};
 use hookdesk_core::domain::HookInput;
 use serde_json::Value;
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const EVENT: &str = "transaction.sale.success";

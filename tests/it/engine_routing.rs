@@ -10,7 +10,7 @@ use hookdesk_core::domain::{
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 use crate::wire_receiver::{Captured, Reply, TestReceiver};
 
 fn data(ty: &str) -> Value {
@@ -194,7 +194,7 @@ async fn order_webhook_page_follows_source_and_toggles() {
     assert_eq!(open.body, compact(&expected));
     assert!(got.iter().any(|c| c.path == "/close"));
     // The delivery log finds the page's deliveries under its own entry in the hook filter.
-    let support = crate::config_support::actor(&e.ctx, hookdesk_core::auth::Role::Support);
+    let support = crate::support::config::actor(&e.ctx, hookdesk_core::auth::Role::Support);
     let page_filter = hookdesk_core::delivery::log::Filter {
         hook: Some("hub:store-1".into()),
         ..Default::default()

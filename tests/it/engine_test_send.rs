@@ -9,7 +9,7 @@ use hookdesk_core::delivery::log::{self, Filter};
 use hookdesk_core::delivery::test_send::{send_test, TestSend};
 use hookdesk_core::domain::{HookInput, StoreInput};
 
-use crate::auth_common::{code_at, setup_admin, Env};
+use crate::support::accounts::{code_at, setup_admin, Env};
 use crate::wire_receiver::{Reply, TestReceiver};
 
 #[tokio::test]

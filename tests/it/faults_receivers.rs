@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 use tokio_rustls::rustls;
 
-use crate::engine_support::*;
+use crate::support::engine::*;
 use crate::wire_receiver::{Reply, TestReceiver};
 
 const EVENT: &str = "transaction.sale.success";
@@ -320,7 +320,7 @@ fn check(fault: Fault, r: &Row, run: &Running, e: &Eng, hook: &str) {
             retrying(r);
         }
         Fault::TrickleBody => {
-            // The 200 arrived, so the receiver acknowledged (DESIGN §4: succeeded after a 2xx); the stalled
+            // The 200 arrived, so the receiver acknowledged (docs/architecture.md: succeeded only after a 2xx); the stalled
             // body is cut at the timeout and the log says so.
             assert_eq!(r.status_code, Some(200), "{ctx}");
             assert!(matches!(kind, Some("timeout" | "body")), "{ctx}");

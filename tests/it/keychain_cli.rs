@@ -1,9 +1,8 @@
 //! The data key as the real `hookdesk` binary finds it: `HOOKDESK_MASTER_KEY`, the switches that keep
 //! it away from the OS keychain, and a keychain that never answers.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,38 +12,18 @@ use hookdesk_core::Ctx;
 use serde_json::Value;
 
 use crate::keychain_open::{expected_check, stored_check};
+use crate::support::cli::run_with_stdin;
 use crate::support::TestDir;
 
-/// `hookdesk --json --data-dir DIR init --admin ann --password-stdin`, with the key-related environment
-/// cleared and then set from `env`.
+/// `hookdesk --json --data-dir DIR init --admin ann --password-stdin`, with only the key-related
+/// environment in `env` (the runner passes nothing of this machine's: no master key, no session bus).
 fn init(dir: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookdesk"));
-    cmd.arg("--json").arg("--data-dir").arg(dir).args([
-        "init",
-        "--admin",
-        "ann",
-        "--password-stdin",
-    ]);
-    for v in [
-        "HOOKDESK_MASTER_KEY",
-        "HOOKDESK_NO_KEYCHAIN",
-        "DBUS_SESSION_BUS_ADDRESS",
-        "HOOKDESK_DATA_DIR",
-    ] {
-        cmd.env_remove(v);
-    }
-    cmd.envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"keychain-password-1\n")
-        .unwrap();
-    child.wait_with_output().unwrap()
+    run_with_stdin(
+        dir,
+        &["init", "--admin", "ann", "--password-stdin"],
+        env,
+        Some("keychain-password-1\n"),
+    )
 }
 
 fn error_of(o: &Output) -> Value {

@@ -13,8 +13,8 @@ use hookdesk_core::domain::HookInput;
 use hookdesk_core::Ctx;
 use serde_json::Value;
 
-use crate::config_support::{admin, fresh, with_code};
-use crate::engine_support::*;
+use crate::support::config::{admin, fresh, with_code};
+use crate::support::engine::*;
 
 const EVENT: &str = "order-ready-to-pick-up";
 

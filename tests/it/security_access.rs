@@ -1,5 +1,5 @@
 //! Access matrix of the real `hookdesk` binary: every command that reads or changes settings, tried with no
-//! session, with sessions that are not (or no longer) unlocked, and with each role (DESIGN §2, §5, §6).
+//! session, with sessions that are not (or no longer) unlocked, and with each role (docs/architecture.md, Who may do what).
 
 use std::path::Path;
 
@@ -9,7 +9,8 @@ use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
 use hookdesk_core::domain::{HookInput, StoreInput};
 use serde_json::json;
 
-use crate::security_env::{self as se, cli, error_code, Env, User, PASSWORD};
+use crate::support::cli::{error_code, run_with_stdin};
+use crate::support::team::{self as se, Env, User, PASSWORD};
 
 /// One command line and which of admin, manager, support may run it.
 struct Case {
@@ -53,7 +54,7 @@ fn hook_input(label: &str, url: &str, private: bool) -> HookInput {
 }
 
 fn world() -> World {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let admin = team[0].actor(&env);
     let store = StoreInput {
@@ -232,7 +233,7 @@ fn run(dir: &Path, c: &Case, session: Option<&str>) -> std::process::Output {
         .map(|t| ("HOOKDESK_SESSION", t))
         .into_iter()
         .collect();
-    cli(dir, &args, &envs, Some("a-new-password-123\n"))
+    run_with_stdin(dir, &args, &envs, Some("a-new-password-123\n"))
 }
 
 fn assert_refused(out: &std::process::Output, want: &str, what: &str) {

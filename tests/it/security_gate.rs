@@ -1,5 +1,5 @@
 //! The checks behind every desktop command: `auth::require` refuses sessions that are not unlocked, and each
-//! permission-gated core operation refuses the roles DESIGN §2 leaves out, changing nothing when it does.
+//! permission-gated core operation refuses the roles docs/architecture.md (Who may do what) leaves out, changing nothing when it does.
 
 use std::sync::Arc;
 
@@ -16,9 +16,9 @@ use hookdesk_core::store::audit;
 use hookdesk_core::{Ctx, Error, Result};
 use serde_json::json;
 
-use crate::security_env::{self as se, Env, PASSWORD};
+use crate::support::team::{self as se, Env, PASSWORD};
 
-/// DESIGN §2, written out rather than derived from the code under test. Order: admin, manager, support.
+/// docs/architecture.md's role table, written out rather than derived from the code under test. Order: admin, manager, support.
 /// Installation settings (ingest tokens, the unlock timeout) are the admin's, like users and audit.
 fn design_allows(p: Permission) -> [bool; 3] {
     use Permission::*;
@@ -52,7 +52,7 @@ fn code<T>(r: &Result<T>) -> Option<&'static str> {
 
 #[test]
 fn require_matches_the_role_matrix() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     for (i, u) in team.iter().enumerate() {
         for p in PERMISSIONS {
@@ -70,7 +70,7 @@ fn require_matches_the_role_matrix() {
 /// `unauthorized`, whichever permission is asked for.
 #[test]
 fn an_ingest_token_holds_only_emit_events() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let admin = auth::require(&env.ctx, &team[0].token, Permission::ManageSettings).unwrap();
     let (_, token) = tokens::create(&env.ctx, &admin, "").unwrap();
@@ -132,7 +132,7 @@ fn an_ingest_token_holds_only_emit_events() {
 
 #[test]
 fn require_says_locked_without_an_unlocked_session() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let support = &team[2];
     for bad in [
@@ -178,7 +178,7 @@ fn require_says_locked_without_an_unlocked_session() {
 
 #[test]
 fn the_unlock_ends_after_the_idle_timeout_and_use_extends_it() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let token = &team[1].token;
     // Exactly 15 minutes idle still counts as active; the call refreshes the timer.
@@ -319,7 +319,7 @@ type Op<'a> = (
     Box<dyn Fn(&Actor) -> Result<()> + 'a>,
 );
 
-/// Each gated operation a desktop command calls, with the permission DESIGN ties it to.
+/// Each gated operation a desktop command calls, with the permission the role table ties it to.
 fn operations<'a>(
     f: &'a Fixture,
     rt: &'a tokio::runtime::Runtime,
@@ -526,7 +526,7 @@ fn operations<'a>(
 
 #[test]
 fn every_gated_operation_refuses_the_roles_design_leaves_out() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let actors: Vec<Actor> = team.iter().map(|u| u.actor(&env)).collect();
     for role in se::ROLES {

@@ -15,7 +15,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
 
-use crate::security_env::{self as se, Env};
+use crate::support::team::{self as se, Env};
 
 const CASES: u32 = 10_000;
 
@@ -292,7 +292,7 @@ fn runner(cases: u32) -> TestRunner {
 /// exactly one hook.
 #[test]
 fn refused_hook_inputs_are_never_persisted() {
-    let env = Env::new();
+    let env = Env::real_time();
     let admin = se::admin(&env);
     let actor: Actor = auth::require(&env.ctx, &admin.token, Permission::EditHooks).unwrap();
     let store = StoreInput {
@@ -368,7 +368,7 @@ fn ingest_body() -> impl Strategy<Value = Vec<u8>> {
 
 #[test]
 fn ingest_bodies_get_4xx_or_202_and_refused_ones_queue_nothing() {
-    let env = Env::new();
+    let env = Env::real_time();
     let admin = se::admin(&env);
     let actor = auth::require(&env.ctx, &admin.token, Permission::ManageSettings).unwrap();
     let store = StoreInput {

@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::Value;
 
-use crate::security_env::{self as se, Receiver};
+use crate::support::cli::run_with_stdin;
+use crate::support::team::{self as se, Receiver};
 
 const ADMIN_PW: &str = "canary-admin-pass-7f3a9d";
 const USER_PW: &str = "canary-user-pass-2b8c1e";
@@ -47,7 +48,7 @@ impl Session {
         let log_env = self.log_env();
         let mut all: Vec<(&str, &str)> = log_env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         all.extend_from_slice(envs);
-        let out = se::cli(&self.dir, args, &all, stdin);
+        let out = run_with_stdin(&self.dir, args, &all, stdin);
         assert!(
             out.status.success(),
             "{args:?} failed: {}",

@@ -271,13 +271,13 @@ async fn merchant_event_matches_the_seed_and_its_x_signature() {
 
     let c = rx.only();
     assert_common(&c, &body);
-    let seed = concat!(
+    let example = concat!(
         r#"{"type":"event","event_triggered":"2021-04-07 15:14:26","event_type":"transaction.sale.success","#,
         r#""event_body":{"merchant":{"merch_key":"7qwnw4j2kmqvrb3"},"object":{"type":"transaction","#,
         r#""key":"1nftvzx7xtcggm3","amount_detail":{"amount":"5.00"},"authcode":"538228"}},"#,
         r#""event_id":"c088bc2884a2c3b4043991b04d96ceda7c65043778233dedb26bfd5853705dfd"}"#
     );
-    assert_eq!(c.body, seed.as_bytes());
+    assert_eq!(c.body, example.as_bytes());
     assert_eq!(
         c.header("x-signature"),
         Some("411c77b86779f5f9287a7673a848c85f0ce84293841bf8ad1e07334ac898a8f5")

@@ -1,4 +1,4 @@
--- Accounts, two-factor, sessions and the audit log (DESIGN §2, §5).
+-- Accounts, two-factor, sessions and the audit log (docs/architecture.md, Who may do what; README, Security model).
 
 CREATE TABLE users (
     id              INTEGER PRIMARY KEY,

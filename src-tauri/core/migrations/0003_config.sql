@@ -1,4 +1,4 @@
--- Webhook configuration (DESIGN §2): stores, hooks and the Integration Hub order-webhook pages.
+-- Webhook configuration (docs/architecture.md, Stores, hooks and routing): stores, hooks and the Integration Hub order-webhook pages.
 -- Every secret column holds crypto::seal output bound to (table, column, row id); never plaintext.
 
 CREATE TABLE stores (

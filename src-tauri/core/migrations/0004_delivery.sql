@@ -82,7 +82,7 @@ CREATE TABLE ingest_tokens (
     created_at INTEGER NOT NULL
 );
 
--- The last is_online answer per store (001), shown as "POS online / offline".
+-- The last is_online answer per store (order injection), shown as "POS online / offline".
 CREATE TABLE pos_status (
     store      TEXT PRIMARY KEY,
     online     INTEGER NOT NULL,

@@ -29,7 +29,7 @@ impl Role {
         }
     }
 
-    /// DESIGN §2: admin does everything, including users and installation settings (ingest tokens,
+    /// docs/architecture.md, Who may do what: admin does everything, including users and installation settings (ingest tokens,
     /// unlock timeout); manager edits hooks and pages and sends tests; support reads (secrets masked),
     /// sends tests, reads logs and resends.
     pub fn allows(self, p: Permission) -> bool {

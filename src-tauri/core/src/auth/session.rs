@@ -252,7 +252,7 @@ pub fn verify_fresh_code(ctx: &Ctx, actor: &Actor, code: &str) -> Result<()> {
 }
 
 /// How long an unlock with a code stands in for a fresh code when an admin disables, enables or re-roles
-/// a user: the CLI contract (DESIGN §6) runs those right after `hookdesk unlock`, without `--code`.
+/// a user: the CLI (docs/architecture.md, Who may do what) runs those right after `hookdesk unlock`, without `--code`.
 pub const RECENT_UNLOCK_MS: i64 = 5 * 60_000;
 
 /// A fresh code when one is given (checked like `verify_fresh_code`); without one, the actor's session

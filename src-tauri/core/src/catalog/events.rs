@@ -1,16 +1,16 @@
 use serde::{Deserialize, Serialize};
 
-/// The four receiver systems, each with its own wire format (DESIGN §3).
+/// The four receiver systems, each with its own wire format (docs/wire-formats.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
-    /// 000: Integration Hub order webhooks.
+    /// Integration Hub order webhooks: `order.open`, `order.update`, `order.close`.
     Hub,
-    /// 001: order injection.
+    /// Order injection: `new_order`, `validate_order`, `is_online`.
     OrderInjection,
-    /// 002: order status and rider events.
+    /// Order status and rider events (`order-*`, `rider-*`).
     OrderStatus,
-    /// 003: merchant payment events.
+    /// Merchant payment events (`ach.*`, `cau.*`, `transaction.*`…).
     Merchant,
 }
 
@@ -25,7 +25,7 @@ impl Family {
     }
 }
 
-/// The app type a 002 subscriber declares; it limits which order/rider events it may take.
+/// The app type an order-status subscriber declares (docs/architecture.md, Stores, hooks and routing); it limits which order/rider events it may take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AppType {

@@ -4,11 +4,12 @@ use serde_json::{json, Value};
 
 use super::{EventType, Family};
 
-/// A realistic `data` for `event`: the seeds' own examples where they give one.
+/// A realistic `data` for `event`: the receivers' own documented examples where they give one
+/// (docs/wire-formats.md, Reference examples).
 pub fn sample(event: EventType) -> Value {
     match event.family() {
         Family::Hub => hub_check(event.name()),
-        Family::OrderInjection => seed_001_order_data(),
+        Family::OrderInjection => injection_order_data(),
         Family::OrderStatus => order_status(event.name()),
         Family::Merchant => merchant(event.name()),
     }
@@ -93,9 +94,9 @@ fn hub_check(name: &str) -> Value {
     }
 }
 
-/// Seed 001's `order_data`, field for field and in the seed's order.
-fn seed_001_order_data() -> Value {
-    // Built in two parts only to stay inside the json! macro's recursion limit; the key order is the seed's.
+/// The order-injection receiver's documented `order_data` example, field for field and in its order.
+fn injection_order_data() -> Value {
+    // Built in two parts only to stay inside the json! macro's recursion limit; the key order is the example's.
     let items = json!([
         {
             "id": "5f5009643f8cc37ca3a02a2b",
@@ -379,7 +380,7 @@ mod tests {
     }
 
     #[test]
-    fn seed_001_order_data_keeps_the_seed_order() {
+    fn injection_order_data_keeps_the_documented_order() {
         let s = sample(EventType::parse("e", "new_order").unwrap());
         let keys: Vec<&str> = s.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
@@ -394,8 +395,8 @@ mod tests {
         assert_eq!(s["items"][0]["options"][1]["base_price"], 1.3);
     }
 
-    /// Seed 001's `order_data` exactly as printed there (escaped slashes included).
-    const SEED_001_ORDER_DATA: &str = r#"{
+    /// The documented `order_data` example exactly as printed (escaped slashes included).
+    const INJECTION_ORDER_DATA_EXAMPLE: &str = r#"{
     "restaurant":"5f1b223c51e2d31e007b23d8",
     "name":"Test Restaurant",
     "creation_time":1599080790,
@@ -482,13 +483,13 @@ mod tests {
   }"#;
 
     #[test]
-    fn seed_001_order_data_is_the_seed_exactly() {
-        let seed: Value = serde_json::from_str(SEED_001_ORDER_DATA).unwrap();
+    fn injection_order_data_is_the_documented_example_exactly() {
+        let example: Value = serde_json::from_str(INJECTION_ORDER_DATA_EXAMPLE).unwrap();
         let ours = sample(EventType::parse("e", "validate_order").unwrap());
         // String comparison: with preserve_order this checks key order as well as values.
         assert_eq!(
             serde_json::to_string(&ours).unwrap(),
-            serde_json::to_string(&seed).unwrap()
+            serde_json::to_string(&example).unwrap()
         );
     }
 

@@ -1,4 +1,4 @@
-//! The Integration Hub order-webhook page of each store (seed 000) and where a hub event goes.
+//! The Integration Hub order-webhook page of each store (docs/architecture.md, Stores, hooks and routing) and where a hub event goes.
 
 use serde_json::{json, Value};
 
@@ -51,7 +51,7 @@ pub struct HubDestination {
     pub allow_private_network: bool,
 }
 
-/// DESIGN §2: `order.open` from OLO goes to the Open URL when Open is enabled; from the POS, to the Open
+/// docs/architecture.md, Stores, hooks and routing: `order.open` from OLO goes to the Open URL when Open is enabled; from the POS, to the Open
 /// URL when third-party is active; `order.update` / `order.close` to their URL when enabled. An empty
 /// URL, a toggle off, an unknown `source`, or any other event sends nothing (`None`).
 pub fn destination_for(

@@ -1,4 +1,4 @@
-//! The 001 order flow: `is_online`, then `validate_order`, then `new_order`, per destination and order key.
+//! The order-injection flow: `is_online`, then `validate_order`, then `new_order`, per destination and order key.
 //! A "no" (or a check that can never answer) means the rest of that order must not reach the POS, so the
 //! later steps are marked dead without a request.
 

@@ -35,7 +35,7 @@ impl RequestHeaders {
     }
 }
 
-/// Builds every header of an attempt (DESIGN §3): content type, user agent, the hook's authentication and
+/// Builds every header of an attempt (docs/wire-formats.md): content type, user agent, the hook's authentication and
 /// its signature over exactly `body`. `ts_secs` is this attempt's time; `event_id` is stable across retries.
 /// `previous` is a Standard Webhooks secret still in its rollover window: it signs beside the current one.
 pub fn request_headers(

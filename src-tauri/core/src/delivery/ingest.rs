@@ -1,4 +1,4 @@
-//! The ingest HTTP API (DESIGN §7): live events enter here when Hookdesk runs headless.
+//! The ingest HTTP API (README, Ingest API; docs/architecture.md, Layers): live events enter here when Hookdesk runs headless.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -172,7 +172,7 @@ fn insert_event(
     }))
 }
 
-// The 001 flow (is_online, validate_order, new_order) only makes sense in sequence, whatever the hook's
+// The order-injection flow (is_online, validate_order, new_order) only makes sense in sequence, whatever the hook's
 // ordering setting: a new_order must not overtake the check that may cancel it.
 fn insert_delivery(
     tx: &rusqlite::Connection,

@@ -1,5 +1,5 @@
-//! Writes an attempt and moves its delivery to its next state: succeeded, retrying, or dead. A 001 check
-//! that answers no also cancels the rest of its order flow (see [`super::flow`]).
+//! Writes an attempt and moves its delivery to its next state: succeeded, retrying, or dead. An order-injection
+//! check that answers no also cancels the rest of its order flow (see [`super::flow`]).
 
 use rusqlite::params;
 use sha2::{Digest, Sha256};
@@ -10,7 +10,7 @@ use super::prepare::Prepared;
 use super::retry::{next_delay, RetryPreset};
 use crate::{Ctx, Result};
 
-/// A hook failing without a single success for this long is disabled (DESIGN §4).
+/// A hook failing without a single success for this long is disabled (docs/architecture.md, step 6).
 pub const DISABLE_AFTER_MS: i64 = 5 * 24 * 3600 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

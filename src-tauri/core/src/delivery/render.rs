@@ -1,4 +1,4 @@
-//! The request body per family, byte for byte as DESIGN §3 writes it. Pure: same input, same bytes.
+//! The request body per family, byte for byte as docs/wire-formats.md writes it. Pure: same input, same bytes.
 
 use rand::RngCore;
 use serde_json::{json, Map, Value};
@@ -12,9 +12,9 @@ pub struct RenderInput<'a> {
     /// 64 lowercase hex characters, stable across retries.
     pub event_id: &'a str,
     pub store_id: &'a str,
-    /// Needed by merchant (003) events.
+    /// Needed by merchant events.
     pub merch_key: Option<&'a str>,
-    /// Needed by order-injection (001) events.
+    /// Needed by order-injection events.
     pub restaurant_id: Option<&'a str>,
     pub occurred_at_ms: i64,
     pub data: &'a Value,
@@ -134,10 +134,11 @@ fn event_triggered(ms: i64) -> Result<String> {
 mod tests {
     use super::*;
 
-    const SEED_003_ID: &str = "c088bc2884a2c3b4043991b04d96ceda7c65043778233dedb26bfd5853705dfd";
+    const MERCHANT_EXAMPLE_ID: &str =
+        "c088bc2884a2c3b4043991b04d96ceda7c65043778233dedb26bfd5853705dfd";
 
-    /// The seed 003 example, pretty-printed as in the seed; compacting it must give our bytes.
-    const SEED_003_PRETTY: &str = r#"{
+    /// The merchant reference example (docs/wire-formats.md), pretty-printed; compacting it must give our bytes.
+    const MERCHANT_EXAMPLE_PRETTY: &str = r#"{
 "type": "event",
 "event_triggered": "2021-04-07 15:14:26",
 "event_type": "transaction.sale.success",
@@ -163,7 +164,7 @@ mod tests {
 
     fn input<'a>(data: &'a Value) -> RenderInput<'a> {
         RenderInput {
-            event_id: SEED_003_ID,
+            event_id: MERCHANT_EXAMPLE_ID,
             store_id: "store-12",
             merch_key: Some("7qwnw4j2kmqvrb3"),
             restaurant_id: Some("5f1b223c51e2d31e007b23d8"),
@@ -174,13 +175,13 @@ mod tests {
     }
 
     #[test]
-    fn merchant_body_reproduces_the_seed_byte_for_byte() {
+    fn merchant_body_reproduces_the_reference_example_byte_for_byte() {
         let data = crate::catalog::sample(t("transaction.sale.success"));
         let body = render_body(t("transaction.sale.success"), &input(&data)).unwrap();
-        let seed: Value = serde_json::from_str(SEED_003_PRETTY).unwrap();
+        let example: Value = serde_json::from_str(MERCHANT_EXAMPLE_PRETTY).unwrap();
         assert_eq!(
             String::from_utf8(body.clone()).unwrap(),
-            serde_json::to_string(&seed).unwrap()
+            serde_json::to_string(&example).unwrap()
         );
         assert_eq!(
             super::super::sign::x_signature(b"test_signature_key", &body),

@@ -1,4 +1,4 @@
-//! What an order-injection (001) receiver answered. Anything but a clear yes reads as no (fail closed):
+//! What an order-injection receiver answered (docs/wire-formats.md). Anything but a clear yes reads as no (fail closed):
 //! an order must never be sent to a POS that did not say it is online.
 
 use serde_json::{json, Value};

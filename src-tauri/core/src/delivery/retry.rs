@@ -1,4 +1,4 @@
-//! Retry presets (DESIGN §4): the schedules are data, the next delay a pure function of them.
+//! Retry presets (docs/architecture.md, Retries): the schedules are data, the next delay a pure function of them.
 
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ pub enum RetryPreset {
     Standard,
     /// Every 5 min for 1 h, hourly for 11 h, every 3 h for 12 h, every 6 h for 48 h: 36 tries over 3 days.
     Usaepay,
-    /// Three tries in all. The design gives only the count; 30 s then 5 min lets a receiver restart
+    /// Three tries in all. The receiver asks only for the count; 30 s then 5 min lets a receiver restart
     /// or redeploy between tries without holding an order for long.
     Ordatic,
 }

@@ -1,4 +1,4 @@
-//! Request signatures: the merchant `X-Signature` (seed 003) and Standard Webhooks v1 (DESIGN §3).
+//! Request signatures: the merchant `X-Signature` and Standard Webhooks v1 (docs/wire-formats.md, Signatures).
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -66,8 +66,8 @@ mod tests {
     use super::*;
     use crate::domain::generate_whsec;
 
-    /// The seed 003 example as compact JSON, keys in the seed's order.
-    pub(crate) const SEED_003_COMPACT: &str = concat!(
+    /// The merchant reference example (docs/wire-formats.md) as compact JSON, keys in its order.
+    pub(crate) const MERCHANT_EXAMPLE_COMPACT: &str = concat!(
         r#"{"type":"event","event_triggered":"2021-04-07 15:14:26","event_type":"transaction.sale.success","#,
         r#""event_body":{"merchant":{"merch_key":"7qwnw4j2kmqvrb3"},"object":{"type":"transaction","#,
         r#""key":"1nftvzx7xtcggm3","amount_detail":{"amount":"5.00"},"authcode":"538228"}},"#,
@@ -77,7 +77,7 @@ mod tests {
     #[test]
     fn x_signature_known_answer() {
         assert_eq!(
-            x_signature(b"test_signature_key", SEED_003_COMPACT.as_bytes()),
+            x_signature(b"test_signature_key", MERCHANT_EXAMPLE_COMPACT.as_bytes()),
             "411c77b86779f5f9287a7673a848c85f0ce84293841bf8ad1e07334ac898a8f5"
         );
     }

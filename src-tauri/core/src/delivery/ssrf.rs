@@ -1,4 +1,4 @@
-//! Server-side request forgery guard at connect time (DESIGN §4): [`GuardedResolver`] sees the addresses a
+//! Server-side request forgery guard at connect time (docs/architecture.md, step 5): [`GuardedResolver`] sees the addresses a
 //! name really resolves to, so DNS rebinding cannot slip past the save-time check in `domain::address`.
 
 use std::net::SocketAddr;

@@ -7,31 +7,31 @@ use crate::{Error, Result};
 
 use super::generated::{generate_signature_key, generate_whsec};
 
-/// How a hook authenticates itself to its receiver (DESIGN §2).
+/// How a hook authenticates itself to its receiver (docs/wire-formats.md, Authentication).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HookAuth {
     None,
-    /// 000: `<name>: <value>`.
+    /// A custom header: `<name>: <value>`.
     Header {
         name: HeaderName,
         value: Secret,
     },
-    /// 001: `Authorization: Bearer <token>`.
+    /// `Authorization: Bearer <token>`.
     Bearer {
         token: Secret,
     },
-    /// 002: `Authorization: <value>` verbatim.
+    /// `Authorization: <value>` verbatim.
     Authorization {
         value: Secret,
     },
-    /// 003: `Authorization: Basic base64(username:password)`.
+    /// `Authorization: Basic base64(username:password)`.
     Basic {
         username: String,
         password: Secret,
     },
 }
 
-/// Which key an X-Signature is made with (seed 003).
+/// Which key an X-Signature is made with (docs/wire-formats.md, Signatures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeySource {
@@ -39,7 +39,7 @@ pub enum KeySource {
     SignatureKey,
 }
 
-/// How a hook proves its origin (DESIGN §2).
+/// How a hook proves its origin (docs/wire-formats.md, Signatures).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HookSignature {
     None,

@@ -18,7 +18,7 @@ impl UrlToggle {
     }
 }
 
-/// The Integration Hub order-webhook page of one store (DESIGN §2, seed 000).
+/// The Integration Hub order-webhook page of one store (docs/architecture.md, Stores, hooks and routing).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderWebhookSettings {
     /// The header is sent only when it has a name; its value may be empty.

@@ -38,7 +38,7 @@ impl StoreId {
     }
 }
 
-/// The payment merchant key sent in 003 envelopes: 1–64 ASCII letters and digits.
+/// The payment merchant key sent in merchant event envelopes: 1–64 ASCII letters and digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct MerchKey(String);
@@ -67,7 +67,7 @@ impl MerchKey {
     }
 }
 
-/// The restaurant id sent in 001 envelopes: 24 hexadecimal characters, kept lowercase.
+/// The restaurant id sent in order-injection envelopes: 24 hexadecimal characters, kept lowercase.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct RestaurantId(String);
@@ -96,7 +96,7 @@ impl RestaurantId {
     }
 }
 
-/// A restaurant or merchant location (DESIGN §2).
+/// A restaurant or merchant location (docs/architecture.md, Stores, hooks and routing).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Store {

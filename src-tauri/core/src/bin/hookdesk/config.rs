@@ -51,10 +51,10 @@ pub enum StoreCmd {
         /// The store's display name.
         #[arg(long)]
         name: String,
-        /// The payment merchant key used in merchant (003) events.
+        /// The payment merchant key used in merchant events.
         #[arg(long)]
         merch_key: Option<String>,
-        /// The 24-hex restaurant id used in order-injection (001) events.
+        /// The 24-hex restaurant id used in order-injection events.
         #[arg(long, value_name = "HEX24")]
         restaurant_id: Option<String>,
     },
@@ -67,10 +67,10 @@ pub enum StoreCmd {
         /// The new display name.
         #[arg(long)]
         name: Option<String>,
-        /// The payment merchant key (003 envelopes); an empty value clears it.
+        /// The payment merchant key (merchant envelopes); an empty value clears it.
         #[arg(long)]
         merch_key: Option<String>,
-        /// The 24-hex restaurant id (001 envelopes); an empty value clears it.
+        /// The 24-hex restaurant id (order-injection envelopes); an empty value clears it.
         #[arg(long, value_name = "HEX24")]
         restaurant_id: Option<String>,
     },

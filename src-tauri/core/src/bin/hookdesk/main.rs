@@ -1,4 +1,4 @@
-//! The `hookdesk` command line (DESIGN §6). Output is JSON with `--json`; errors go to stderr.
+//! The `hookdesk` command line (README, Command line). Output is JSON with `--json`; errors go to stderr.
 
 mod auth;
 mod config;

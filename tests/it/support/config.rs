@@ -2,30 +2,22 @@
 //! through real sign-in and two-factor enrollment (an `Actor` only comes from the session check).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use hookdesk_core::auth::{self, Actor, Permission, Role};
-use hookdesk_core::clock::ManualClock;
 use hookdesk_core::config::{self, FreshCode};
 use hookdesk_core::domain::{AuthInput, HookInput, Secret, StoreInput};
 use hookdesk_core::Ctx;
 
-use crate::support::{totp, TestDir};
+use crate::support::totp;
 
 /// The password of every user these helpers make (a canary, so the trace-log scan would catch a leak).
 pub const PASSWORD: &str = "canary-config-password";
 
-pub struct Env {
-    pub ctx: Ctx,
-    pub clock: ManualClock,
-    pub dir: TestDir,
-}
+pub use super::Env;
 
 pub fn env() -> Env {
-    let dir = TestDir::new();
-    let clock = ManualClock::at(1_700_000_000_000);
-    let ctx = Ctx::open_with_clock(&dir.path(), Arc::new(clock.clone())).expect("open ctx");
-    Env { ctx, clock, dir }
+    Env::at(1_700_000_000_000)
 }
 
 /// A user these helpers made: its two-factor key and its session, per data directory.
@@ -176,13 +168,18 @@ pub fn fresh(code: &str) -> Option<FreshCode<'_>> {
 }
 
 pub fn add_store(e: &Env, id: &str) {
+    add_store_to(&e.ctx, id);
+}
+
+/// Adds store `id`, with a merchant key and a restaurant id so every family's envelope can be built.
+pub fn add_store_to(ctx: &Ctx, id: &str) {
     let input = StoreInput {
         id: id.into(),
         name: format!("Store {id}"),
         merch_key: Some("7qwnw4j2kmqvrb3".into()),
         restaurant_id: Some("5f1b223c51e2d31e007b23d8".into()),
     };
-    config::stores::add(&e.ctx, &admin(&e.ctx), &input).expect("add store");
+    config::stores::add(ctx, &admin(ctx), &input).expect("add store");
 }
 
 /// A valid merchant hook for every store.

@@ -1,47 +1,14 @@
-//! Shared set-up for the account and two-factor tests: a data dir, a manual clock, enrolled users.
-
-use std::sync::Arc;
+//! Users for the account and two-factor tests, made through the library on the `Env`'s manual clock.
 
 use hookdesk_core::auth::{self, Role};
-use hookdesk_core::clock::{Clock, ManualClock};
 use hookdesk_core::domain::Secret;
-use hookdesk_core::Ctx;
 
-use crate::support::TestDir;
+pub use super::Env;
 
 /// The start of a TOTP step, so "30 s later" is always the next step.
 pub const T0: i64 = 1_700_000_010_000;
 pub const STEP_MS: i64 = 30_000;
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
-
-pub struct Env {
-    pub dir: TestDir,
-    pub clock: ManualClock,
-    pub ctx: Ctx,
-}
-
-impl Env {
-    pub fn new() -> Env {
-        let dir = TestDir::new();
-        let clock = ManualClock::at(T0);
-        let ctx = Ctx::open_with_clock(&dir.path(), Arc::new(clock.clone())).unwrap();
-        Env { dir, clock, ctx }
-    }
-
-    /// A second, independent handle on the same data dir and clock (as after a restart).
-    pub fn open_again(&self) -> Ctx {
-        Ctx::open_with_clock(&self.dir.path(), Arc::new(self.clock.clone())).unwrap()
-    }
-
-    pub fn now(&self) -> i64 {
-        self.clock.now_ms()
-    }
-
-    /// Moves to the start of the next TOTP step, so the next code has not been used yet.
-    pub fn next_step(&self) {
-        self.clock.advance(STEP_MS);
-    }
-}
 
 /// The code an authenticator app shows at `at_ms`, computed with totp-rs from the base32 key alone.
 pub fn code_at(secret_base32: &str, at_ms: i64) -> String {

@@ -1,44 +1,18 @@
-//! Set-up shared by the security suites: an independent TOTP, users with unlocked sessions made through
-//! the library, and a runner for the real `hookdesk` binary.
+//! A team for the security suites: users of each role with unlocked sessions made through the library,
+//! on an `Env` whose clock reads the real time (`Env::real_time`) so the real binary accepts them too.
 
 use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
 use hookdesk_core::auth::{self, Actor, Permission, Role};
-use hookdesk_core::clock::{Clock, ManualClock, SystemClock};
 use hookdesk_core::domain::Secret;
-use hookdesk_core::Ctx;
-use serde_json::Value;
 
-use crate::support::TestDir;
+pub use super::Env;
 
 pub const PASSWORD: &str = "correct-horse-battery-1";
 pub const ROLES: [Role; 3] = [Role::Admin, Role::Manager, Role::Support];
 
 pub use crate::support::totp;
-
-/// A data dir whose library handle runs on a manual clock set to the real time, so sessions made here
-/// are also valid for the real binary, which uses the system clock.
-pub struct Env {
-    pub dir: TestDir,
-    pub clock: ManualClock,
-    pub ctx: Ctx,
-}
-
-impl Env {
-    pub fn new() -> Env {
-        let dir = TestDir::new();
-        let clock = ManualClock::at(SystemClock.now_ms());
-        let ctx = Ctx::open_with_clock(&dir.path(), Arc::new(clock.clone())).unwrap();
-        Env { dir, clock, ctx }
-    }
-
-    pub fn now(&self) -> i64 {
-        self.clock.now_ms()
-    }
-}
 
 /// A user with confirmed two-factor and an unlocked session.
 pub struct User {
@@ -104,38 +78,6 @@ pub fn team(env: &Env) -> Vec<User> {
     let m = user(env, &a, "mona", Role::Manager);
     let s = user(env, &a, "sam", Role::Support);
     vec![a, m, s]
-}
-
-/// Runs the real binary with `--json` on `dir`; only the variables given reach it (plus PATH).
-pub fn cli(dir: &Path, args: &[&str], envs: &[(&str, &str)], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hookdesk"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .arg("--json")
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .envs(envs.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn hookdesk");
-    if let Some(mut pipe) = child.stdin.take() {
-        if let Some(text) = stdin {
-            // Commands refused before they read stdin close it early; that is fine.
-            let _ = pipe.write_all(text.as_bytes());
-        }
-    }
-    child.wait_with_output().unwrap()
-}
-
-/// The `{code, message, field}` a failed `--json` command printed last on stderr.
-pub fn error_code(out: &Output) -> Option<String> {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let last = stderr.lines().rev().find(|l| !l.trim().is_empty())?;
-    let v: Value = serde_json::from_str(last).ok()?;
-    v.get("code")?.as_str().map(str::to_string)
 }
 
 /// A receiver on 127.0.0.1:0 that answers every request `200 {}` and keeps the raw requests.

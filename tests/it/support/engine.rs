@@ -6,14 +6,14 @@ use hookdesk_core::clock::ManualClock;
 use hookdesk_core::config::{self, order_webhooks};
 use hookdesk_core::delivery::engine::{Engine, StepReport};
 use hookdesk_core::delivery::outbox::{enqueue, Enqueued, NewEvent};
-use hookdesk_core::domain::{AuthInput, HookInput, OrderWebhooksPatch, StoreInput};
+use hookdesk_core::domain::{AuthInput, HookInput, OrderWebhooksPatch};
 use hookdesk_core::Ctx;
 use serde_json::Value;
 
 use hookdesk_core::auth::Role;
 
-use crate::config_support::{admin, fresh, with_code};
-use crate::support::TestDir;
+use super::config::{add_store_to, fresh, with_code};
+use super::TestDir;
 
 pub const T0: i64 = 1_700_000_000_000;
 
@@ -46,13 +46,7 @@ impl Eng {
     }
 
     pub fn store(&self, id: &str) {
-        let input = StoreInput {
-            id: id.into(),
-            name: format!("Store {id}"),
-            merch_key: Some("7qwnw4j2kmqvrb3".into()),
-            restaurant_id: Some("5f1b223c51e2d31e007b23d8".into()),
-        };
-        config::stores::add(&self.ctx, &admin(&self.ctx), &input).expect("add store");
+        add_store_to(&self.ctx, id);
     }
 
     /// Creates a hook allowed on the loopback network; returns its id.

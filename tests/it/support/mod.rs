@@ -1,6 +1,19 @@
+//! The integration tests' shared set-up, in one place: an isolated data directory, one `Env` (data dir,
+//! manual clock, core handle), an independent TOTP, users made through real sign-in and enrollment, the
+//! engine harness, and the one runner for the real `hookdesk` binary.
+
+pub mod accounts;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod team;
+
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
+use hookdesk_core::clock::{Clock, ManualClock, SystemClock};
+use hookdesk_core::Ctx;
 
 /// An isolated data directory, removed when the test ends.
 pub struct TestDir {
@@ -17,6 +30,48 @@ impl TestDir {
     }
     pub fn path(&self) -> PathBuf {
         self.dir.path().to_path_buf()
+    }
+}
+
+/// A data dir with a core handle on a manual clock: what every library-level test starts from.
+pub struct Env {
+    pub dir: TestDir,
+    pub clock: ManualClock,
+    pub ctx: Ctx,
+}
+
+impl Env {
+    /// At `accounts::T0`, the start of a TOTP step, so "30 s later" is always the next step.
+    pub fn new() -> Env {
+        Env::at(accounts::T0)
+    }
+
+    /// With the manual clock set to `ms`.
+    pub fn at(ms: i64) -> Env {
+        let dir = TestDir::new();
+        let clock = ManualClock::at(ms);
+        let ctx = Ctx::open_with_clock(&dir.path(), Arc::new(clock.clone())).expect("open ctx");
+        Env { dir, clock, ctx }
+    }
+
+    /// With the manual clock set to the real time, so sessions made here are also valid for the real
+    /// binary, which uses the system clock.
+    pub fn real_time() -> Env {
+        Env::at(SystemClock.now_ms())
+    }
+
+    /// A second, independent handle on the same data dir and clock (as after a restart).
+    pub fn open_again(&self) -> Ctx {
+        Ctx::open_with_clock(&self.dir.path(), Arc::new(self.clock.clone())).expect("open ctx")
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Moves to the start of the next TOTP step, so the next code has not been used yet.
+    pub fn next_step(&self) {
+        self.clock.advance(accounts::STEP_MS);
     }
 }
 
