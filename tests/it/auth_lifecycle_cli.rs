@@ -474,7 +474,7 @@ fn disable_enable_and_role_run_without_a_code_right_after_unlocking() {
 /// `ingest-token create --label`, `list` (never the token) and `revoke`, through the binary, admin only.
 #[test]
 fn ingest_tokens_are_listed_without_the_token_and_revoked() {
-    let env = Env::new();
+    let env = Env::real_time();
     let team = se::team(&env);
     let (root, mona) = (&team[0], &team[1]);
     let out = ok(&run(

@@ -121,8 +121,8 @@ pub async fn recovery_codes_save_as<R: Runtime>(
     state: State<'_, AppState>,
     text: String,
 ) -> Result<Option<Saved>> {
-    // Signed in is enough: enrollment shows the codes before the first unlock.
-    hookdesk_core::auth::session_info(state.ctx()?, &state.token()?)?;
+    // Confirming enrollment unlocks the session, so the codes shown then can be saved too.
+    state.actor(Permission::OwnAccount)?;
     if text.len() > 4096 {
         return Err(Error::invalid("text", "too long for a recovery-code file"));
     }
