@@ -10,14 +10,15 @@ use hookdesk_core::{config, Ctx, Error, Result};
 use serde::Serialize;
 use tauri::State;
 
+use super::{blocking, IpcResult};
 use crate::AppState;
 
 /// The storage failure in progress, if any: the banner shown while writes fail (a full disk). Open
 /// before sign-in, like the status panel: a full disk matters on the sign-in screen too, and the answer
 /// holds no data.
 #[tauri::command]
-pub fn storage_status(state: State<'_, AppState>) -> Result<Option<StorageProblem>> {
-    Ok(state.ctx()?.storage.problem())
+pub async fn storage_status(state: State<'_, AppState>) -> IpcResult<Option<StorageProblem>> {
+    blocking(&state, |s| Ok(s.ctx()?.storage.problem())).await
 }
 
 #[derive(Debug, Serialize)]
@@ -38,34 +39,49 @@ fn data_settings(ctx: &Ctx, actor: &Actor) -> Result<DataSettings> {
 }
 
 #[tauri::command]
-pub fn data_settings_get(state: State<'_, AppState>) -> Result<DataSettings> {
-    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
-    data_settings(&ctx, &actor)
+pub async fn data_settings_get(state: State<'_, AppState>) -> IpcResult<DataSettings> {
+    blocking(&state, |s| {
+        let (ctx, actor) = s.actor(Permission::ReadLogs)?;
+        data_settings(&ctx, &actor)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn retention_set(state: State<'_, AppState>, days: i64) -> Result<DataSettings> {
-    let (ctx, actor) = state.actor(Permission::ManageSettings)?;
-    retention::set(&ctx, &actor, days)?;
-    data_settings(&ctx, &actor)
+pub async fn retention_set(state: State<'_, AppState>, days: i64) -> IpcResult<DataSettings> {
+    blocking(&state, move |s| {
+        let (ctx, actor) = s.actor(Permission::ManageSettings)?;
+        retention::set(&ctx, &actor, days)?;
+        data_settings(&ctx, &actor)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn store_delete(state: State<'_, AppState>, id: String) -> Result<()> {
-    let (ctx, actor) = state.actor(Permission::EditHooks)?;
-    config::stores::delete(&ctx, &actor, &id)
+pub async fn store_delete(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    blocking(&state, move |s| {
+        let (ctx, actor) = s.actor(Permission::EditHooks)?;
+        config::stores::delete(&ctx, &actor, &id)
+    })
+    .await
 }
 
 /// Writes a backup to the file the admin chose; the UI has asked before replacing an existing file.
 #[tauri::command]
-pub fn backup_save(state: State<'_, AppState>, path: String) -> Result<backup::BackupReport> {
-    let (ctx, _) = state.actor(Permission::ManageSettings)?;
-    let path = PathBuf::from(path.trim());
-    if !path.is_absolute() {
-        return Err(Error::invalid(
-            "path",
-            "give the full path of the backup file, such as /home/me/hookdesk-backup.db",
-        ));
-    }
-    backup::backup(&ctx, &path, true)
+pub async fn backup_save(
+    state: State<'_, AppState>,
+    path: String,
+) -> IpcResult<backup::BackupReport> {
+    blocking(&state, move |s| {
+        let (ctx, _) = s.actor(Permission::ManageSettings)?;
+        let path = PathBuf::from(path.trim());
+        if !path.is_absolute() {
+            return Err(Error::invalid(
+                "path",
+                "give the full path of the backup file, such as /home/me/hookdesk-backup.db",
+            ));
+        }
+        backup::backup(&ctx, &path, true)
+    })
+    .await
 }
