@@ -39,7 +39,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The stable codes of [`Error`], one per variant family. The desktop window receives them as this
 /// enum (its TypeScript union is generated from it, see README "The IPC contract"); the CLI prints the
 /// same strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Invalid,

@@ -15,8 +15,8 @@ pub async fn password_change(
     new_password: String,
     code: String,
 ) -> IpcResult<()> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::OwnAccount)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::OwnAccount)?;
         auth::change_password(
             &ctx,
             &actor,
@@ -28,7 +28,7 @@ pub async fn password_change(
     .await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoveryCodes {
     pub recovery_codes: Vec<String>,
@@ -40,8 +40,8 @@ pub async fn recovery_codes_renew(
     state: State<'_, AppState>,
     code: String,
 ) -> IpcResult<RecoveryCodes> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::OwnAccount)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::OwnAccount)?;
         Ok(RecoveryCodes {
             recovery_codes: auth::renew_recovery_codes(&ctx, &actor, &code)?,
         })
@@ -51,8 +51,8 @@ pub async fn recovery_codes_renew(
 
 #[tauri::command]
 pub async fn own_sessions(state: State<'_, AppState>) -> IpcResult<Vec<SessionView>> {
-    blocking(&state, |s| {
-        let (ctx, actor) = s.actor(Permission::OwnAccount)?;
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::OwnAccount)?;
         auth::own_sessions(&ctx, &actor)
     })
     .await
@@ -61,10 +61,10 @@ pub async fn own_sessions(state: State<'_, AppState>) -> IpcResult<Vec<SessionVi
 /// Ends every session of the user, this window's included: it returns to the sign-in screen.
 #[tauri::command]
 pub async fn sign_out_everywhere(state: State<'_, AppState>) -> IpcResult<usize> {
-    blocking(&state, |s| {
-        let (ctx, actor) = s.actor(Permission::OwnAccount)?;
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::OwnAccount)?;
         let ended = auth::sign_out_everywhere(&ctx, &actor)?;
-        s.set_session(None);
+        state.set_session(None);
         Ok(ended)
     })
     .await

@@ -9,13 +9,13 @@ use super::account::RecoveryCodes;
 use super::{blocking, IpcResult};
 use crate::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthState {
     needs_setup: bool,
     user: Option<UserView>,
     unlocked: bool,
-    idle_expires_at: Option<i64>,
+    idle_expires_at_ms: Option<i64>,
 }
 
 fn current(state: &AppState) -> Result<AuthState> {
@@ -36,21 +36,21 @@ fn current(state: &AppState) -> Result<AuthState> {
         Some(i) => AuthState {
             needs_setup,
             unlocked: i.unlocked,
-            idle_expires_at: i.idle_expires_at_ms,
+            idle_expires_at_ms: i.idle_expires_at_ms,
             user: Some(i.user),
         },
         None => AuthState {
             needs_setup,
             user: None,
             unlocked: false,
-            idle_expires_at: None,
+            idle_expires_at_ms: None,
         },
     })
 }
 
 #[tauri::command]
 pub async fn auth_state(state: State<'_, AppState>) -> IpcResult<AuthState> {
-    blocking(&state, |s| current(&s)).await
+    blocking(&state, |state| current(&state)).await
 }
 
 /// Creating the admin hashes the password twice (create, then sign in): seconds of Argon2 work, kept on
@@ -61,13 +61,13 @@ pub async fn setup_admin(
     name: String,
     password: String,
 ) -> IpcResult<AuthState> {
-    blocking(&state, move |s| {
-        let ctx = s.ctx()?;
+    blocking(&state, move |state| {
+        let ctx = state.ctx()?;
         let password = Secret::new(password);
         auth::create_admin(ctx, &name, &password)?;
         let session = auth::sign_in(ctx, &name, &password)?;
-        s.set_session(Some(session.token));
-        current(&s)
+        state.set_session(Some(session.token));
+        current(&state)
     })
     .await
 }
@@ -78,27 +78,27 @@ pub async fn sign_in(
     name: String,
     password: String,
 ) -> IpcResult<AuthState> {
-    blocking(&state, move |s| {
-        let session = auth::sign_in(s.ctx()?, &name, &Secret::new(password))?;
-        s.set_session(Some(session.token));
-        current(&s)
+    blocking(&state, move |state| {
+        let session = auth::sign_in(state.ctx()?, &name, &Secret::new(password))?;
+        state.set_session(Some(session.token));
+        current(&state)
     })
     .await
 }
 
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> IpcResult<()> {
-    blocking(&state, |s| {
-        if let Ok(t) = s.token() {
-            auth::sign_out(s.ctx()?, &t)?;
+    blocking(&state, |state| {
+        if let Ok(t) = state.token() {
+            auth::sign_out(state.ctx()?, &t)?;
         }
-        s.set_session(None);
+        state.set_session(None);
         Ok(())
     })
     .await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EnrollmentView {
     secret: String,
@@ -108,8 +108,8 @@ pub struct EnrollmentView {
 
 #[tauri::command]
 pub async fn begin_enrollment(state: State<'_, AppState>) -> IpcResult<EnrollmentView> {
-    blocking(&state, |s| {
-        let e = auth::begin_enrollment(s.ctx()?, &s.token()?)?;
+    blocking(&state, |state| {
+        let e = auth::begin_enrollment(state.ctx()?, &state.token()?)?;
         Ok(EnrollmentView {
             secret: e.secret_base32.expose().to_string(),
             otpauth_url: e.otpauth_url.expose().to_string(),
@@ -124,8 +124,8 @@ pub async fn confirm_enrollment(
     state: State<'_, AppState>,
     code: String,
 ) -> IpcResult<RecoveryCodes> {
-    blocking(&state, move |s| {
-        let codes = auth::confirm_enrollment_for_token(s.ctx()?, &s.token()?, &code)?;
+    blocking(&state, move |state| {
+        let codes = auth::confirm_enrollment_for_token(state.ctx()?, &state.token()?, &code)?;
         Ok(RecoveryCodes {
             recovery_codes: codes,
         })
@@ -135,18 +135,18 @@ pub async fn confirm_enrollment(
 
 #[tauri::command]
 pub async fn unlock(state: State<'_, AppState>, code: String) -> IpcResult<AuthState> {
-    blocking(&state, move |s| {
-        auth::unlock(s.ctx()?, &s.token()?, &code)?;
-        current(&s)
+    blocking(&state, move |state| {
+        auth::unlock(state.ctx()?, &state.token()?, &code)?;
+        current(&state)
     })
     .await
 }
 
 #[tauri::command]
 pub async fn lock(state: State<'_, AppState>) -> IpcResult<()> {
-    blocking(&state, |s| {
-        if let Ok(t) = s.token() {
-            auth::lock(s.ctx()?, &t)?;
+    blocking(&state, |state| {
+        if let Ok(t) = state.token() {
+            auth::lock(state.ctx()?, &t)?;
         }
         Ok(())
     })
@@ -155,8 +155,8 @@ pub async fn lock(state: State<'_, AppState>) -> IpcResult<()> {
 
 #[tauri::command]
 pub async fn users_list(state: State<'_, AppState>) -> IpcResult<Vec<UserView>> {
-    blocking(&state, |s| {
-        let (ctx, actor) = s.actor(Permission::ManageUsers)?;
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::ManageUsers)?;
         auth::list_users(&ctx, &actor)
     })
     .await
@@ -171,8 +171,8 @@ pub async fn user_add(
     role: String,
     password: String,
 ) -> IpcResult<UserView> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageUsers)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageUsers)?;
         let role = Role::parse("role", &role)?;
         auth::add_user(&ctx, &actor, &name, role, &Secret::new(password))
     })
@@ -181,8 +181,8 @@ pub async fn user_add(
 
 #[tauri::command]
 pub async fn user_remove(state: State<'_, AppState>, name: String) -> IpcResult<()> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageUsers)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageUsers)?;
         auth::remove_user(&ctx, &actor, &name)
     })
     .await
@@ -194,14 +194,14 @@ pub async fn audit_list(
     limit: u32,
     before_id: Option<i64>,
 ) -> IpcResult<Vec<AuditEntry>> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ReadAudit)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadAudit)?;
         audit::list(&ctx, &actor, limit, before_id)
     })
     .await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     idle_minutes: i64,
@@ -209,8 +209,8 @@ pub struct Settings {
 
 #[tauri::command]
 pub async fn settings_get(state: State<'_, AppState>) -> IpcResult<Settings> {
-    blocking(&state, |s| {
-        let (ctx, _) = s.actor(Permission::ReadHooks)?;
+    blocking(&state, |state| {
+        let (ctx, _) = state.actor(Permission::ReadHooks)?;
         Ok(Settings {
             idle_minutes: auth::idle_minutes(&ctx)?,
         })
@@ -220,8 +220,8 @@ pub async fn settings_get(state: State<'_, AppState>) -> IpcResult<Settings> {
 
 #[tauri::command]
 pub async fn settings_set(state: State<'_, AppState>, idle_minutes: i64) -> IpcResult<Settings> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageSettings)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageSettings)?;
         auth::set_idle_minutes(&ctx, &actor, idle_minutes)?;
         Ok(Settings {
             idle_minutes: auth::idle_minutes(&ctx)?,
@@ -237,8 +237,8 @@ pub async fn user_reset_2fa(
     name: String,
     code: String,
 ) -> IpcResult<UserView> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageUsers)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageUsers)?;
         auth::reset_two_factor(&ctx, &actor, &name, &code)
     })
     .await
@@ -251,8 +251,8 @@ pub async fn user_set_disabled(
     disabled: bool,
     code: String,
 ) -> IpcResult<UserView> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageUsers)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageUsers)?;
         auth::set_disabled(&ctx, &actor, &name, disabled, Some(&code))
     })
     .await
@@ -265,8 +265,8 @@ pub async fn user_set_role(
     role: String,
     code: String,
 ) -> IpcResult<UserView> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageUsers)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageUsers)?;
         let role = Role::parse("role", &role)?;
         auth::set_role(&ctx, &actor, &name, role, Some(&code))
     })

@@ -1,70 +1,42 @@
 use hookdesk_core::auth::Permission;
-use hookdesk_core::catalog::{Family, EVENTS};
-use hookdesk_core::config::views::RevealedSecret;
+use hookdesk_core::catalog::{catalog_by_family, CatalogFamily};
+use hookdesk_core::config::views::{HookView, OrderWebhooksView, RevealedSecret, StoreView};
 use hookdesk_core::config::{self, hooks::HookFilter, FreshCode};
-use hookdesk_core::domain::{Secret, Store, StoreInput};
+use hookdesk_core::domain::{HookInput, OrderWebhooksPatch, Secret, StoreInput};
 use serde::Deserialize;
-use serde_json::{json, Value};
 use tauri::State;
 
-use super::convert::{hook_from_ui, hook_to_ui, hub_from_ui, hub_to_ui};
 use super::{blocking, IpcResult};
 use crate::AppState;
 
 #[tauri::command]
-pub async fn stores_list(state: State<'_, AppState>) -> IpcResult<Vec<Value>> {
-    blocking(&state, |s| {
-        let (ctx, actor) = s.actor(Permission::ReadHooks)?;
-        let online = hookdesk_core::delivery::log::pos_status(&ctx)?;
-        config::stores::list(&ctx, &actor)?
-            .into_iter()
-            .map(|s| {
-                let mut v = serde_json::to_value(&s).unwrap_or(Value::Null);
-                v["posOnline"] = json!(online.get(s.id.as_str()));
-                Ok(v)
-            })
-            .collect()
+pub async fn stores_list(state: State<'_, AppState>) -> IpcResult<Vec<StoreView>> {
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+        config::stores::list_views(&ctx, &actor)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn store_save(state: State<'_, AppState>, store: StoreInput) -> IpcResult<Store> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::EditHooks)?;
-        config::stores::save(&ctx, &actor, &store)
+pub async fn store_save(state: State<'_, AppState>, store: StoreInput) -> IpcResult<StoreView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
+        config::stores::save_view(&ctx, &actor, &store)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn catalog() -> IpcResult<Value> {
-    let families = [
-        Family::Hub,
-        Family::OrderInjection,
-        Family::OrderStatus,
-        Family::Merchant,
-    ];
-    Ok(Value::Array(
-        families
-            .iter()
-            .map(|f| {
-                let events: Vec<Value> = EVENTS
-                    .iter()
-                    .filter(|e| e.family == *f)
-                    .map(
-                        |e| json!({"name": e.name, "description": e.description, "scope": e.scope}),
-                    )
-                    .collect();
-                json!({"family": f, "label": f.label(), "events": events})
-            })
-            .collect(),
-    ))
+pub async fn catalog() -> IpcResult<Vec<CatalogFamily>> {
+    Ok(catalog_by_family())
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The hooks list's search box and filters; absent fields do not filter.
+#[derive(Debug, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-pub struct UiHookFilter {
+#[ts(optional_fields)]
+pub struct HookListFilter {
     search: Option<String>,
     event: Option<String>,
     store: Option<String>,
@@ -74,10 +46,10 @@ pub struct UiHookFilter {
 #[tauri::command]
 pub async fn hooks_list(
     state: State<'_, AppState>,
-    filter: Option<UiHookFilter>,
-) -> IpcResult<Vec<Value>> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ReadHooks)?;
+    filter: Option<HookListFilter>,
+) -> IpcResult<Vec<HookView>> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadHooks)?;
         let f = filter.unwrap_or_default();
         let filter = HookFilter {
             search: f.search,
@@ -85,19 +57,16 @@ pub async fn hooks_list(
             store: f.store,
             enabled: f.enabled,
         };
-        config::hooks::list(&ctx, &actor, &filter)?
-            .iter()
-            .map(hook_to_ui)
-            .collect()
+        config::hooks::list(&ctx, &actor, &filter)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn hook_get(state: State<'_, AppState>, id: String) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ReadHooks)?;
-        hook_to_ui(&config::hooks::get(&ctx, &actor, &id)?)
+pub async fn hook_get(state: State<'_, AppState>, id: String) -> IpcResult<HookView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+        config::hooks::get(&ctx, &actor, &id)
     })
     .await
 }
@@ -105,14 +74,13 @@ pub async fn hook_get(state: State<'_, AppState>, id: String) -> IpcResult<Value
 #[tauri::command]
 pub async fn hook_create(
     state: State<'_, AppState>,
-    input: Value,
+    input: HookInput,
     totp_code: Option<String>,
-) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::EditHooks)?;
-        let input = hook_from_ui(input)?;
+) -> IpcResult<HookView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
         let fresh = totp_code.as_deref().map(FreshCode::totp);
-        hook_to_ui(&config::hooks::create(&ctx, &actor, &input, fresh)?)
+        config::hooks::create(&ctx, &actor, &input, fresh)
     })
     .await
 }
@@ -121,17 +89,14 @@ pub async fn hook_create(
 pub async fn hook_update(
     state: State<'_, AppState>,
     id: String,
-    input: Value,
+    input: HookInput,
     reset_auth: bool,
     totp_code: Option<String>,
-) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::EditHooks)?;
-        let input = hook_from_ui(input)?;
+) -> IpcResult<HookView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
         let fresh = totp_code.as_deref().map(FreshCode::totp);
-        hook_to_ui(&config::hooks::update(
-            &ctx, &actor, &id, &input, reset_auth, fresh,
-        )?)
+        config::hooks::update(&ctx, &actor, &id, &input, reset_auth, fresh)
     })
     .await
 }
@@ -143,8 +108,8 @@ pub async fn hook_reveal_secret(
     id: String,
     totp_code: Option<String>,
 ) -> IpcResult<RevealedSecret> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ReadHooks)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadHooks)?;
         config::secrets::reveal(&ctx, &actor, &id, totp_code.as_deref())
     })
     .await
@@ -157,20 +122,14 @@ pub async fn hook_roll_secret(
     totp_code: Option<String>,
     overlap_hours: Option<u32>,
     secret: Option<Secret>,
-) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ReadHooks)?;
+) -> IpcResult<HookView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadHooks)?;
         let roll = config::secrets::Roll {
             secret,
             overlap_hours,
         };
-        hook_to_ui(&config::secrets::roll(
-            &ctx,
-            &actor,
-            &id,
-            totp_code.as_deref(),
-            roll,
-        )?)
+        config::secrets::roll(&ctx, &actor, &id, totp_code.as_deref(), roll)
     })
     .await
 }
@@ -181,24 +140,18 @@ pub async fn hook_replace_auth(
     id: String,
     totp_code: Option<String>,
     value: Secret,
-) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ReadHooks)?;
-        hook_to_ui(&config::secrets::replace_auth(
-            &ctx,
-            &actor,
-            &id,
-            totp_code.as_deref(),
-            value,
-        )?)
+) -> IpcResult<HookView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+        config::secrets::replace_auth(&ctx, &actor, &id, totp_code.as_deref(), value)
     })
     .await
 }
 
 #[tauri::command]
 pub async fn hook_delete(state: State<'_, AppState>, id: String) -> IpcResult<()> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::EditHooks)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
         config::hooks::delete(&ctx, &actor, &id)
     })
     .await
@@ -209,19 +162,22 @@ pub async fn hook_set_enabled(
     state: State<'_, AppState>,
     id: String,
     enabled: bool,
-) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::EditHooks)?;
-        hook_to_ui(&config::hooks::set_enabled(&ctx, &actor, &id, enabled)?)
+) -> IpcResult<HookView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
+        config::hooks::set_enabled(&ctx, &actor, &id, enabled)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn order_webhooks_get(state: State<'_, AppState>, store: String) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ReadHooks)?;
-        hub_to_ui(&config::order_webhooks::get(&ctx, &actor, &store)?)
+pub async fn order_webhooks_get(
+    state: State<'_, AppState>,
+    store: String,
+) -> IpcResult<OrderWebhooksView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadHooks)?;
+        config::order_webhooks::get(&ctx, &actor, &store)
     })
     .await
 }
@@ -230,16 +186,13 @@ pub async fn order_webhooks_get(state: State<'_, AppState>, store: String) -> Ip
 pub async fn order_webhooks_set(
     state: State<'_, AppState>,
     store: String,
-    settings: Value,
+    settings: OrderWebhooksPatch,
     totp_code: Option<String>,
-) -> IpcResult<Value> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::EditHooks)?;
-        let patch = hub_from_ui(settings)?;
+) -> IpcResult<OrderWebhooksView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
         let fresh = totp_code.as_deref().map(FreshCode::totp);
-        hub_to_ui(&config::order_webhooks::set(
-            &ctx, &actor, &store, &patch, fresh,
-        )?)
+        config::order_webhooks::set(&ctx, &actor, &store, &settings, fresh)
     })
     .await
 }

@@ -18,10 +18,10 @@ use crate::AppState;
 /// holds no data.
 #[tauri::command]
 pub async fn storage_status(state: State<'_, AppState>) -> IpcResult<Option<StorageProblem>> {
-    blocking(&state, |s| Ok(s.ctx()?.storage.problem())).await
+    blocking(&state, |state| Ok(state.ctx()?.storage.problem())).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DataSettings {
     pub retention_days: i64,
@@ -40,8 +40,8 @@ fn data_settings(ctx: &Ctx, actor: &Actor) -> Result<DataSettings> {
 
 #[tauri::command]
 pub async fn data_settings_get(state: State<'_, AppState>) -> IpcResult<DataSettings> {
-    blocking(&state, |s| {
-        let (ctx, actor) = s.actor(Permission::ReadLogs)?;
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::ReadLogs)?;
         data_settings(&ctx, &actor)
     })
     .await
@@ -49,8 +49,8 @@ pub async fn data_settings_get(state: State<'_, AppState>) -> IpcResult<DataSett
 
 #[tauri::command]
 pub async fn retention_set(state: State<'_, AppState>, days: i64) -> IpcResult<DataSettings> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageSettings)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageSettings)?;
         retention::set(&ctx, &actor, days)?;
         data_settings(&ctx, &actor)
     })
@@ -59,8 +59,8 @@ pub async fn retention_set(state: State<'_, AppState>, days: i64) -> IpcResult<D
 
 #[tauri::command]
 pub async fn store_delete(state: State<'_, AppState>, id: String) -> IpcResult<()> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::EditHooks)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
         config::stores::delete(&ctx, &actor, &id)
     })
     .await
@@ -72,8 +72,8 @@ pub async fn backup_save(
     state: State<'_, AppState>,
     path: String,
 ) -> IpcResult<backup::BackupReport> {
-    blocking(&state, move |s| {
-        let (ctx, _) = s.actor(Permission::ManageSettings)?;
+    blocking(&state, move |state| {
+        let (ctx, _) = state.actor(Permission::ManageSettings)?;
         let path = PathBuf::from(path.trim());
         if !path.is_absolute() {
             return Err(Error::invalid(

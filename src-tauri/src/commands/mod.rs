@@ -8,7 +8,6 @@
 pub mod account;
 pub mod auth;
 pub mod config;
-mod convert;
 pub mod data;
 pub mod delivery;
 pub mod shell;
@@ -21,11 +20,12 @@ use crate::AppState;
 
 /// What a failed command sends the window: the core's code, a message meant for a person (database and
 /// file errors in plain words, never the driver's text) and, for bad input, the field it concerns.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub field: Option<String>,
 }
 

@@ -20,8 +20,8 @@ pub async fn close_choice<R: Runtime>(app: AppHandle<R>, choice: String) -> IpcR
 
 #[tauri::command]
 pub async fn desktop_settings_get(state: State<'_, AppState>) -> IpcResult<DesktopSettings> {
-    blocking(&state, |s| {
-        let (ctx, _) = s.actor(Permission::ReadHooks)?;
+    blocking(&state, |state| {
+        let (ctx, _) = state.actor(Permission::ReadHooks)?;
         desktop::get(&ctx)
     })
     .await
@@ -33,8 +33,8 @@ pub async fn desktop_settings_set(
     keep_delivering: bool,
     start_at_login: bool,
 ) -> IpcResult<DesktopSettings> {
-    blocking(&state, move |s| {
-        let (ctx, actor) = s.actor(Permission::ManageSettings)?;
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageSettings)?;
         let saved = desktop::set(
             &ctx,
             &actor,

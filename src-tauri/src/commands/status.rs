@@ -19,5 +19,8 @@ pub async fn app_status(state: State<'_, AppState>) -> IpcResult<AppStatus> {
             }
         });
     }
-    blocking(&state, |s| hookdesk_core::status::app_status(&s.ctx()?.db)).await
+    blocking(&state, |state| {
+        hookdesk_core::status::app_status(&state.ctx()?.db)
+    })
+    .await
 }

@@ -36,7 +36,7 @@ describe('api calls', () => {
       return { id: 'h1' };
     });
     const input = {
-      label: 'L', url: 'https://x.test', events: ['order.open'], stores: 'all' as const, appType: null,
+      label: 'L', url: 'https://x.test', events: ['order.open'], allStores: true, stores: [], appType: null,
       auth: { kind: 'none' as const }, signature: { kind: 'none' as const }, retryPreset: 'standard' as const,
       ordered: false, allowPrivateNetwork: true, timeoutMs: 15000,
     };

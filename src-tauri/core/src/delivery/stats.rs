@@ -10,16 +10,16 @@ use crate::{Ctx, Result};
 
 pub const BUCKET_MS: i64 = 3_600_000;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Bucket {
-    pub bucket_start: i64,
+    pub bucket_start_ms: i64,
     pub succeeded: i64,
     pub failed: i64,
     pub p50_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HookStats {
     pub hook_id: String,
@@ -104,7 +104,7 @@ pub fn dashboard(ctx: &Ctx, actor: &Actor, since: i64) -> Result<Vec<HookStats>>
                     .map(|(start, (s, f, mut l))| {
                         l.sort_unstable();
                         Bucket {
-                            bucket_start: start,
+                            bucket_start_ms: start,
                             succeeded: s,
                             failed: f,
                             p50_ms: percentile(&l, 50.0),
