@@ -21,12 +21,11 @@ struct Inner {
 
 impl AppState {
     pub fn open(data_dir: PathBuf) -> Self {
-        let ctx = Ctx::open(&data_dir)
-            .map(Arc::new)
-            .map_err(|e| e.to_string());
-        if let Err(msg) = &ctx {
-            eprintln!("hookdesk: {msg}");
-        }
+        // The window is told in plain words; a database or file error's own text goes to the log only.
+        let ctx = Ctx::open(&data_dir).map(Arc::new).map_err(|e| {
+            eprintln!("hookdesk: {e}");
+            e.plain_message()
+        });
         AppState(Arc::new(Inner {
             ctx,
             session: Mutex::new(None),

@@ -97,3 +97,24 @@ pub fn list(
     }
     Ok(entries)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::summarize;
+    use serde_json::json;
+
+    #[test]
+    fn details_read_as_one_line() {
+        assert_eq!(
+            summarize(&json!({"role": "support", "first_run": true, "n": 3, "by": null})),
+            "role: support, first_run: true, n: 3, by: none"
+        );
+        assert_eq!(
+            summarize(&json!({"hooks": ["a", "b"]})),
+            r#"hooks: ["a","b"]"#
+        );
+        assert_eq!(summarize(&json!("written by hand")), "written by hand");
+        assert_eq!(summarize(&json!({})), "");
+        assert_eq!(summarize(&serde_json::Value::Null), "");
+    }
+}
