@@ -429,7 +429,11 @@ impl App {
         }
     }
 
+    /// Chooses `value` in a select, once that option is there: options often arrive with a command's
+    /// answer after the select itself has rendered.
     pub async fn select(&self, css: &str, value: &str) {
+        self.wait_for(&format!("{css} option[value='{value}']"))
+            .await;
         self.wait_for(css)
             .await
             .select_by_value(value)
@@ -597,6 +601,36 @@ impl App {
             .await
             .expect("data-id")
             .expect("hook id")
+    }
+}
+
+/// First run through the CLI instead of the window: creates the admin and confirms its two-factor key;
+/// returns the key and the ten recovery codes.
+pub fn cli_first_run(data_dir: &Path) -> Enrolled {
+    let password = format!("{ADMIN_PASSWORD}\n");
+    let init = cli(
+        data_dir,
+        &["init", "--admin", ADMIN, "--password-stdin"],
+        Some(&password),
+        &[],
+    );
+    let secret = init["totp"]["secret"]
+        .as_str()
+        .expect("the new admin's key")
+        .to_string();
+    let confirm = ["2fa", "confirm", "--user", ADMIN, "--code"];
+    let code = totp_now(&secret);
+    let args: Vec<&str> = confirm.iter().copied().chain([code.as_str()]).collect();
+    let codes = cli(data_dir, &args, None, &[]);
+    let recovery_codes = codes["recovery_codes"]
+        .as_array()
+        .expect("recovery codes")
+        .iter()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
+    Enrolled {
+        secret,
+        recovery_codes,
     }
 }
 
