@@ -32,7 +32,7 @@ pub fn artifacts_dir() -> PathBuf {
     d
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -496,8 +496,14 @@ impl Receiver {
 
     /// Answers `status` after `delay` (the request is recorded as soon as it has arrived).
     pub async fn start_with(status: u16, delay: Duration) -> Receiver {
+        Receiver::start_on(0, status, delay).await
+    }
+
+    /// As [`Receiver::start_with`], on a given loopback port (0: any free one), so a test can point a
+    /// hook at a port where nothing listens yet and start answering later.
+    pub async fn start_on(port: u16, status: u16, delay: Duration) -> Receiver {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");

@@ -6,7 +6,8 @@
 use std::time::{Duration, Instant};
 
 use hookdesk_e2e::{
-    cli, cli_first_run, cli_session, next_totp_step, totp_now, App, Receiver, ADMIN, ADMIN_PASSWORD,
+    cli, cli_emit_sale, cli_first_run, cli_session, free_port, next_totp_step, totp_now, App,
+    Receiver, ADMIN, ADMIN_PASSWORD,
 };
 use serde_json::{json, Value};
 
@@ -94,15 +95,8 @@ fn summary(times: &[f64]) -> String {
     )
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn status_answers_within_100ms_while_the_engine_drains_and_a_password_hashes() {
-    let receiver = Receiver::start_with(200, Duration::from_millis(20)).await;
-    let data = tempfile::tempdir().unwrap();
-    let dir = data.path();
-    let enrolled = cli_first_run(dir);
-    let (secret, codes) = (enrolled.secret, enrolled.recovery_codes);
-    let session = cli_session(dir, &codes[0]);
-    let env = [("HOOKDESK_SESSION", session.as_str())];
+/// The store the events go to (a merchant key: the merchant family's envelope names it).
+fn add_store(dir: &std::path::Path, env: &[(&str, &str)]) {
     cli(
         dir,
         &[
@@ -115,8 +109,49 @@ async fn status_answers_within_100ms_while_the_engine_drains_and_a_password_hash
             "7qwnw4j2kmqvrb3",
         ],
         None,
-        &env,
+        env,
     );
+}
+
+/// A hook for sale events to a receiver on 127.0.0.1: the private-network opt-in needs a fresh code,
+/// so this waits for the next TOTP step first. Returns the hook as the CLI printed it.
+async fn add_loopback_hook(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+    secret: &str,
+    url: &str,
+    more: &[&str],
+) -> Value {
+    next_totp_step().await;
+    let code = totp_now(secret);
+    let mut args = vec![
+        "hook",
+        "add",
+        "--label",
+        "Loopback",
+        "--url",
+        url,
+        "--event",
+        "transaction.sale.success",
+        "--all-stores",
+        "--allow-private-network",
+        "--code",
+        &code,
+    ];
+    args.extend_from_slice(more);
+    cli(dir, &args, None, env)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_answers_within_100ms_while_the_engine_drains_and_a_password_hashes() {
+    let receiver = Receiver::start_with(200, Duration::from_millis(20)).await;
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let enrolled = cli_first_run(dir);
+    let (secret, codes) = (enrolled.secret, enrolled.recovery_codes);
+    let session = cli_session(dir, &codes[0]);
+    let env = [("HOOKDESK_SESSION", session.as_str())];
+    add_store(dir, &env);
     cli(
         dir,
         &[
@@ -130,28 +165,14 @@ async fn status_answers_within_100ms_while_the_engine_drains_and_a_password_hash
         Some(OTHER_PASSWORD),
         &env,
     );
-    // A loopback receiver needs the private-network opt-in, which needs a fresh code.
-    next_totp_step().await;
-    let url = format!("http://{}/drain", receiver.addr);
-    cli(
+    add_loopback_hook(
         dir,
-        &[
-            "hook",
-            "add",
-            "--label",
-            "Drain",
-            "--url",
-            &url,
-            "--event",
-            "transaction.sale.success",
-            "--all-stores",
-            "--allow-private-network",
-            "--code",
-            &totp_now(&secret),
-        ],
-        None,
         &env,
-    );
+        &secret,
+        &format!("http://{}/drain", receiver.addr),
+        &[],
+    )
+    .await;
 
     let app = App::launch(dir).await;
     app.fill("#signin-name", ADMIN).await;
@@ -255,5 +276,72 @@ async fn status_answers_within_100ms_while_the_engine_drains_and_a_password_hash
             summary(times)
         );
     }
+    app.close().await;
+}
+
+/// Recovery is a long job: the dialog hears its progress over a channel from the desktop process (it
+/// never polls) and says when every delivery it queued again has been delivered.
+#[tokio::test(flavor = "multi_thread")]
+async fn recover_reports_its_progress_over_a_channel() {
+    // Nothing listens on this port yet: the first tries are refused and wait for a retry.
+    let port = free_port();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path();
+    let enrolled = cli_first_run(dir);
+    let session = cli_session(dir, &enrolled.recovery_codes[0]);
+    let env = [("HOOKDESK_SESSION", session.as_str())];
+    add_store(dir, &env);
+    // usaepay waits 5 minutes before its second try, so only the recovery sends these again.
+    let hook = add_loopback_hook(
+        dir,
+        &env,
+        &enrolled.secret,
+        &format!("http://127.0.0.1:{port}/late"),
+        &["--retry", "usaepay"],
+    )
+    .await;
+    let hook_id = hook["id"].as_str().expect("hook id").to_string();
+    for i in 0..3 {
+        cli_emit_sale(dir, &session, &format!("late-{i}"));
+    }
+
+    let app = App::launch(dir).await;
+    app.sign_in_with_recovery(&enrolled.recovery_codes[1]).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let failed = cli(dir, &["deliveries", "--status", "failed"], None, &env);
+        if failed.as_array().map(Vec::len) == Some(3) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never 3 failed: {failed}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let receiver = Receiver::start_on(port, 200, Duration::ZERO).await;
+
+    app.go("Delivery log").await;
+    app.click("#recover-open").await;
+    app.select("#recover-hook", &hook_id).await;
+    // Ten minutes ago, as the datetime-local input writes it (local time, to the minute).
+    app.client
+        .execute(
+            "const d = new Date(Date.now() - 600000);
+             const p = n => String(n).padStart(2, '0');
+             const el = document.querySelector('#recover-since');
+             el.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+             el.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .expect("set the time to recover from");
+    app.click("#recover-start").await;
+    let done = app
+        .wait_text("#recover-status", |t| t.starts_with("Done"))
+        .await;
+    assert_eq!(done, "Done: 3 of 3 queued again.");
+    assert_eq!(
+        app.attr("#recover-progress", "value").await.as_deref(),
+        Some("3")
+    );
+    assert_eq!(receiver.wait_for(3).await.len(), 3);
     app.close().await;
 }
