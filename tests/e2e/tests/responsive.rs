@@ -43,10 +43,16 @@ const QUEUE_EVENTS: &str = "const [n, done] = arguments;
     done(true);";
 
 /// Times `app_status` round trips, one after another with `gap` ms between them (at least `min` of
-/// them, at most `max`); with `untilSignedIn`, only until the sign-in started by the test has answered.
+/// them, at most `max`). Given a `signIn` ({name, password}), the same script starts that sign-in first
+/// and times status only until it has answered, so the two overlap from the first call.
 /// Returns the times in ms.
-const TIME_STATUS: &str = "const [min, max, gap, untilSignedIn, done] = arguments;
-    const stop = () => untilSignedIn && window.__signin.done;
+const TIME_STATUS: &str = "const [min, max, gap, signIn, done] = arguments;
+    const s = window.__signin = {done: false, error: null};
+    if (signIn) {
+        window.__TAURI_INTERNALS__.invoke('sign_in', signIn)
+            .then(() => { s.done = true; }, e => { s.error = e; s.done = true; });
+    }
+    const stop = () => signIn !== null && s.done;
     const times = [];
     (async () => {
         while (times.length < max && (times.length < min || !stop())) {
@@ -59,23 +65,12 @@ const TIME_STATUS: &str = "const [min, max, gap, untilSignedIn, done] = argument
         done({times});
     })();";
 
-async fn time_status(
-    app: &App,
-    min: u32,
-    max: u32,
-    gap_ms: u32,
-    until_signed_in: bool,
-) -> Vec<f64> {
+async fn time_status(app: &App, min: u32, max: u32, gap_ms: u32, sign_in: Value) -> Vec<f64> {
     let out = app
         .client
         .execute_async(
             TIME_STATUS,
-            vec![
-                json!(min),
-                json!(max),
-                json!(gap_ms),
-                json!(until_signed_in),
-            ],
+            vec![json!(min), json!(max), json!(gap_ms), sign_in],
         )
         .await
         .expect("status timing script");
@@ -196,7 +191,7 @@ async fn status_answers_within_100ms_while_the_engine_drains_and_a_password_hash
     let mut batches_while_draining = 0;
     loop {
         let before = receiver.received().len();
-        let times = time_status(&app, 20, 20, 25, false).await;
+        let times = time_status(&app, 20, 20, 25, Value::Null).await;
         let after = receiver.received().len();
         // Only batches during which the receiver was still being delivered to count as "while draining".
         if after > before && before < EVENTS {
@@ -229,18 +224,14 @@ async fn status_answers_within_100ms_while_the_engine_drains_and_a_password_hash
 
     // Another user's sign-in hashes a password (Argon2) while the engine still works: status is timed
     // from the moment the sign-in starts until it has answered.
-    app.client
-        .execute_async(
-            "const [name, password, done] = arguments;
-             const s = window.__signin = {done: false, error: null};
-             window.__TAURI_INTERNALS__.invoke('sign_in', {name, password})
-               .then(() => { s.done = true; }, e => { s.error = e; s.done = true; });
-             done(true);",
-            vec![json!(OTHER), json!(OTHER_PASSWORD)],
-        )
-        .await
-        .expect("start the sign-in");
-    let during_hash = time_status(&app, 1, 400, 0, true).await;
+    let during_hash = time_status(
+        &app,
+        1,
+        400,
+        0,
+        json!({"name": OTHER, "password": OTHER_PASSWORD}),
+    )
+    .await;
     let signin = app
         .client
         .execute("return window.__signin", vec![])
