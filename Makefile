@@ -10,8 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ui-test e2e build-app serve bench startup \
-        dist dist-test
+.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ipc-check ipc-types ui-test e2e build-app \
+        serve bench startup dist dist-test
 
 help:
 	@echo "make run   build and open Hookdesk (headless: runs 'hookdesk serve')"
@@ -64,7 +64,7 @@ serve: build-app
 
 ## ---- checks -------------------------------------------------------------------------------------
 
-test: deps ui lint deny core-test ui-test e2e
+test: deps ui lint deny core-test ipc-check ui-test e2e
 
 lint: ui
 	cargo fmt --all --check
@@ -85,6 +85,14 @@ core-test:
 	@test -s $(TRACE_LOG) || { echo "no trace log was written"; exit 1; }
 	@if grep -a -i -n canary $(TRACE_LOG) | head -3 | grep .; then echo "a canary secret reached the trace log"; exit 1; fi
 	@echo "trace log: $$(wc -l < $(TRACE_LOG)) lines, no canary secret in it"
+
+# The window's TypeScript types are generated from the Rust types (README, "The IPC contract"):
+# ipc-check fails when ui/src/lib/gen/ipc.ts differs from what the Rust types say; ipc-types rewrites it.
+ipc-check: ui
+	cargo test -p hookdesk-desktop --lib ipc_types
+
+ipc-types: ui
+	HOOKDESK_WRITE_IPC_TYPES=1 cargo test -p hookdesk-desktop --lib ipc_types
 
 ui-test: node-deps
 	cd ui && npm run check && npm test

@@ -46,7 +46,6 @@ macro_rules! hookdesk_commands {
             delivery::delivery_attempts,
             delivery::resend,
             delivery::recover,
-            delivery::recover_progress,
             delivery::emit_event,
             delivery::dashboard,
             data::storage_status,

@@ -10,6 +10,8 @@ mod command_list;
 mod capability_check;
 mod commands;
 mod instance;
+#[cfg(test)]
+mod ipc_types;
 #[cfg(target_os = "linux")]
 mod notify;
 mod state;

@@ -7,8 +7,12 @@ use hookdesk_core::domain::Secret;
 use hookdesk_core::{Ctx, Error, Result};
 
 /// Shared by every command. A data directory that failed to open is kept as its error so the window can
-/// say why instead of the process vanishing.
-pub struct AppState {
+/// say why instead of the process vanishing. Cloning is cheap (one `Arc`): a command hands its clone to a
+/// blocking worker so the window's main thread never waits on the database or on password hashing.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
     ctx: std::result::Result<Arc<Ctx>, String>,
     /// The one signed-in session of this window; its token never reaches the web view.
     session: Mutex<Option<Secret>>,
@@ -17,40 +21,41 @@ pub struct AppState {
 
 impl AppState {
     pub fn open(data_dir: PathBuf) -> Self {
-        let ctx = Ctx::open(&data_dir)
-            .map(Arc::new)
-            .map_err(|e| e.to_string());
-        if let Err(msg) = &ctx {
-            eprintln!("hookdesk: {msg}");
-        }
-        AppState {
+        // The window is told in plain words; a database or file error's own text goes to the log only.
+        let ctx = Ctx::open(&data_dir).map(Arc::new).map_err(|e| {
+            eprintln!("hookdesk: {e}");
+            e.plain_message()
+        });
+        AppState(Arc::new(Inner {
             ctx,
             session: Mutex::new(None),
             engine: OnceLock::new(),
-        }
+        }))
     }
 
     pub fn ctx(&self) -> Result<&Arc<Ctx>> {
-        self.ctx
+        self.0
+            .ctx
             .as_ref()
             .map_err(|msg| Error::Conflict(msg.clone()))
     }
 
     pub fn engine(&self) -> Result<Engine> {
-        if let Some(e) = self.engine.get() {
+        if let Some(e) = self.0.engine.get() {
             return Ok(e.clone());
         }
         let e = Engine::new(self.ctx()?.clone())?;
-        Ok(self.engine.get_or_init(|| e).clone())
+        Ok(self.0.engine.get_or_init(|| e).clone())
     }
 
     pub fn set_session(&self, token: Option<Secret>) {
-        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = token;
+        *self.0.session.lock().unwrap_or_else(|e| e.into_inner()) = token;
     }
 
     /// The session token, or `locked` when nobody is signed in.
     pub fn token(&self) -> Result<String> {
-        self.session
+        self.0
+            .session
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
@@ -59,7 +64,7 @@ impl AppState {
     }
 
     pub fn has_session(&self) -> bool {
-        self.session.lock().map(|s| s.is_some()).unwrap_or(false)
+        self.0.session.lock().map(|s| s.is_some()).unwrap_or(false)
     }
 
     /// The unlocked user for a command, checked by the core on every call.

@@ -104,7 +104,7 @@ fn generated_secrets_are_printed_once_then_revealed_or_rolled_with_a_code() {
     ));
     let new_secret = rolled["newSecret"].as_str().unwrap().to_string();
     assert!(new_secret.starts_with("whsec_") && new_secret != secret);
-    assert!(rolled["previousSecretUntil"].is_string(), "{rolled}");
+    assert!(rolled["previousSecretUntilMs"].is_i64(), "{rolled}");
 
     let next_code = code_at(&totp, SystemClock.now_ms() + STEP_MS);
     let revealed = ok(run(

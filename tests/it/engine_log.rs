@@ -355,7 +355,7 @@ async fn the_dashboard_counts_deliveries_and_keeps_empty_hours() {
     assert!(row
         .series
         .windows(2)
-        .all(|w| w[1].bucket_start - w[0].bucket_start == BUCKET_MS));
+        .all(|w| w[1].bucket_start_ms - w[0].bucket_start_ms == BUCKET_MS));
     let bars: i64 = row.series.iter().map(|b| b.succeeded + b.failed).sum();
     assert_eq!(bars, attempts);
     assert!(row.series.iter().any(|b| b.succeeded + b.failed == 0));

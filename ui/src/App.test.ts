@@ -5,7 +5,7 @@ import App from './App.svelte';
 import { nav } from './lib/shell/nav.svelte';
 
 const STATUS = { version: '0.1.0', dataDir: '/tmp/hd', schemaVersion: 3 };
-const ADMIN = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: true };
+const ADMIN = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: true, disabled: false, lockedUntilMs: null, createdAtMs: 1 };
 
 function el(container: HTMLElement, selector: string): HTMLElement {
   const found = container.querySelector(selector);
@@ -17,7 +17,7 @@ describe('App shell', () => {
   it('shows the status panel and first-run setup before anyone signs in', async () => {
     mockIPC((cmd) => {
       if (cmd === 'app_status') return STATUS;
-      if (cmd === 'auth_state') return { needsSetup: true, user: null, unlocked: false, idleExpiresAt: null };
+      if (cmd === 'auth_state') return { needsSetup: true, user: null, unlocked: false, idleExpiresAtMs: null };
       throw { code: 'not_found', message: cmd };
     });
     const { container } = render(App);
@@ -30,7 +30,7 @@ describe('App shell', () => {
   it('shows the status error when app_status fails', async () => {
     mockIPC((cmd) => {
       if (cmd === 'app_status') throw { code: 'database', message: 'database error: disk full' };
-      return { needsSetup: false, user: null, unlocked: false, idleExpiresAt: null };
+      return { needsSetup: false, user: null, unlocked: false, idleExpiresAtMs: null };
     });
     const { container } = render(App);
     await waitFor(() => expect(el(container, '#status-error').textContent).toBe('database error: disk full'));
@@ -44,7 +44,7 @@ describe('App shell', () => {
         case 'app_status':
           return STATUS;
         case 'auth_state':
-          return { needsSetup: false, user: ADMIN, unlocked: true, idleExpiresAt: null };
+          return { needsSetup: false, user: ADMIN, unlocked: true, idleExpiresAtMs: null };
         case 'catalog':
         case 'stores_list':
           return [];
@@ -66,12 +66,14 @@ describe('App shell', () => {
     nav.go('stores');
     mockIPC((cmd) => {
       if (cmd === 'app_status') return STATUS;
-      if (cmd === 'auth_state') return { needsSetup: false, user: { ...ADMIN, role: 'support' }, unlocked: true, idleExpiresAt: null };
+      if (cmd === 'auth_state') return { needsSetup: false, user: { ...ADMIN, role: 'support' }, unlocked: true, idleExpiresAtMs: null };
       if (cmd === 'stores_list') return [];
       throw { code: 'not_found', message: cmd };
     });
     const { container } = render(App);
-    await waitFor(() => el(container, '#store-submit'));
+    // Support reads stores without the form that would change them.
+    await waitFor(() => el(container, '#stores-read-only'));
+    expect(container.querySelector('#store-submit')).toBeNull();
     const labels = Array.from(container.querySelectorAll('.nav-item'), (b) => b.textContent?.trim());
     expect(labels).not.toContain('Users');
     expect(labels).not.toContain('Audit log');

@@ -13,7 +13,7 @@ use crate::Ctx;
 /// At most one alert per hook (or per storage problem) in this long.
 pub const GROUP_WINDOW_MS: i64 = 10 * 60 * 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     HookDisabled,
@@ -22,7 +22,7 @@ pub enum AlertKind {
     DatabaseUnreachable,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
     pub kind: AlertKind,

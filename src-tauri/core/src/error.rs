@@ -36,6 +36,63 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// The stable codes of [`Error`], one per variant family. The desktop window receives them as this
+/// enum (its TypeScript union is generated from it, see README "The IPC contract"); the CLI prints the
+/// same strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Invalid,
+    NotFound,
+    Conflict,
+    Locked,
+    Unauthorized,
+    LockedOut,
+    EnrollmentRequired,
+    Forbidden,
+    Crypto,
+    SchemaTooNew,
+    Database,
+    Io,
+    Delivery,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::Invalid,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::Locked,
+        ErrorCode::Unauthorized,
+        ErrorCode::LockedOut,
+        ErrorCode::EnrollmentRequired,
+        ErrorCode::Forbidden,
+        ErrorCode::Crypto,
+        ErrorCode::SchemaTooNew,
+        ErrorCode::Database,
+        ErrorCode::Io,
+        ErrorCode::Delivery,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Locked => "locked",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::LockedOut => "locked_out",
+            ErrorCode::EnrollmentRequired => "enrollment_required",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Crypto => "crypto",
+            ErrorCode::SchemaTooNew => "schema_too_new",
+            ErrorCode::Database => "database",
+            ErrorCode::Io => "io",
+            ErrorCode::Delivery => "delivery",
+        }
+    }
+}
+
 impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid {
@@ -44,22 +101,26 @@ impl Error {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorCode {
         match self {
-            Error::Invalid { .. } => "invalid",
-            Error::NotFound(_) => "not_found",
-            Error::Conflict(_) => "conflict",
-            Error::Locked => "locked",
-            Error::Unauthorized => "unauthorized",
-            Error::LockedOut { .. } => "locked_out",
-            Error::EnrollmentRequired => "enrollment_required",
-            Error::Forbidden(_) => "forbidden",
-            Error::Crypto(_) => "crypto",
-            Error::SchemaTooNew { .. } => "schema_too_new",
-            Error::Db(_) => "database",
-            Error::Io(_) => "io",
-            Error::Delivery(_) => "delivery",
+            Error::Invalid { .. } => ErrorCode::Invalid,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Locked => ErrorCode::Locked,
+            Error::Unauthorized => ErrorCode::Unauthorized,
+            Error::LockedOut { .. } => ErrorCode::LockedOut,
+            Error::EnrollmentRequired => ErrorCode::EnrollmentRequired,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::Crypto(_) => ErrorCode::Crypto,
+            Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Db(_) => ErrorCode::Database,
+            Error::Io(_) => ErrorCode::Io,
+            Error::Delivery(_) => ErrorCode::Delivery,
         }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     /// True when the data could not be stored for want of the storage itself (a full disk, an I/O
@@ -95,6 +156,23 @@ impl Error {
         match self {
             Error::Invalid { message, .. } => message.clone(),
             other => other.to_string(),
+        }
+    }
+
+    /// The message for a person at the window: like [`Error::message`], except that database and file
+    /// errors say what happened in plain words instead of passing on the driver's or the OS's text (that
+    /// text stays in the process log).
+    pub fn plain_message(&self) -> String {
+        match self {
+            Error::Db(_) if self.is_storage_unavailable() => {
+                "the database cannot be written right now (the disk may be full or the database busy); \
+                 try again in a moment"
+                    .into()
+            }
+            Error::Db(_) => "the database could not complete the request".into(),
+            Error::Io(_) if self.is_storage_unavailable() => "the disk is full".into(),
+            Error::Io(e) => format!("a file could not be read or written ({})", e.kind()),
+            other => other.message(),
         }
     }
 
@@ -151,6 +229,39 @@ mod tests {
         );
         assert!(!Error::Db(constraint).is_storage_unavailable());
         assert!(!Error::invalid("store", "unknown").is_storage_unavailable());
+    }
+
+    #[test]
+    fn every_code_serializes_as_its_string() {
+        for c in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+        }
+    }
+
+    #[test]
+    fn database_and_file_errors_have_plain_messages() {
+        let driver = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+            Some("UNIQUE constraint failed: hooks.id".into()),
+        );
+        let e = Error::Db(driver);
+        assert_eq!(e.code(), "database");
+        assert!(
+            !e.plain_message().contains("UNIQUE"),
+            "{}",
+            e.plain_message()
+        );
+        assert!(e.to_string().contains("UNIQUE"));
+        let io = Error::Io(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "/secret/path: os error 13",
+        ));
+        assert!(!io.plain_message().contains("/secret/path"));
+        assert!(io.plain_message().contains("permission denied"));
+        assert_eq!(
+            Error::invalid("url", "must be https").plain_message(),
+            "must be https"
+        );
     }
 
     #[test]

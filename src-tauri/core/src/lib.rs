@@ -18,7 +18,7 @@ pub mod storage_health;
 pub mod store;
 
 pub use ctx::Ctx;
-pub use error::{Error, ErrorPayload, Result};
+pub use error::{Error, ErrorCode, ErrorPayload, Result};
 /// The allocator `hookdesk` (and so `hookdesk serve`) installs, so a long-running engine's memory stays flat;
 /// see the Performance section of the README. The desktop app keeps the system allocator: there mimalloc
 /// cost 14 MiB of idle memory, more than glibc's creep over a million deliveries.

@@ -4,7 +4,7 @@ use crate::store::Db;
 use crate::Result;
 
 /// What the app shell's status panel shows.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     pub version: String,

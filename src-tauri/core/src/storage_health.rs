@@ -7,8 +7,9 @@ use serde::Serialize;
 
 use crate::{Error, Result};
 
-/// The storage failure in progress: since when (unix ms) and what the database said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The storage failure in progress: since when (unix ms) and what went wrong, in plain words (the
+/// driver's text goes to the log only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageProblem {
     pub since_ms: i64,
@@ -39,7 +40,7 @@ impl StorageHealth {
             tracing::error!(error = %e, "storage failure: writes are refused until space is back");
             *p = Some(StorageProblem {
                 since_ms: crate::clock::Clock::now_ms(&crate::clock::SystemClock),
-                message: e.to_string(),
+                message: e.plain_message(),
             });
         }
     }

@@ -8,17 +8,18 @@ use hookdesk_core::{config, Ctx, Result};
 use serde::Serialize;
 use tauri::State;
 
+use super::{blocking, IpcResult};
 use crate::AppState;
 
 /// The storage failure in progress, if any: the banner shown while writes fail (a full disk). Open
 /// before sign-in, like the status panel: a full disk matters on the sign-in screen too, and the answer
 /// holds no data.
 #[tauri::command]
-pub fn storage_status(state: State<'_, AppState>) -> Result<Option<StorageProblem>> {
-    Ok(state.ctx()?.storage.problem())
+pub async fn storage_status(state: State<'_, AppState>) -> IpcResult<Option<StorageProblem>> {
+    blocking(&state, |state| Ok(state.ctx()?.storage.problem())).await
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DataSettings {
     pub retention_days: i64,
@@ -36,20 +37,29 @@ fn data_settings(ctx: &Ctx, actor: &Actor) -> Result<DataSettings> {
 }
 
 #[tauri::command]
-pub fn data_settings_get(state: State<'_, AppState>) -> Result<DataSettings> {
-    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
-    data_settings(&ctx, &actor)
+pub async fn data_settings_get(state: State<'_, AppState>) -> IpcResult<DataSettings> {
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+        data_settings(&ctx, &actor)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn retention_set(state: State<'_, AppState>, days: i64) -> Result<DataSettings> {
-    let (ctx, actor) = state.actor(Permission::ManageSettings)?;
-    retention::set(&ctx, &actor, days)?;
-    data_settings(&ctx, &actor)
+pub async fn retention_set(state: State<'_, AppState>, days: i64) -> IpcResult<DataSettings> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageSettings)?;
+        retention::set(&ctx, &actor, days)?;
+        data_settings(&ctx, &actor)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn store_delete(state: State<'_, AppState>, id: String) -> Result<()> {
-    let (ctx, actor) = state.actor(Permission::EditHooks)?;
-    config::stores::delete(&ctx, &actor, &id)
+pub async fn store_delete(state: State<'_, AppState>, id: String) -> IpcResult<()> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::EditHooks)?;
+        config::stores::delete(&ctx, &actor, &id)
+    })
+    .await
 }

@@ -1,20 +1,33 @@
+use std::time::Duration;
+
 use hookdesk_core::auth::Permission;
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::delivery::log::{self, AttemptView, DeliveryView, Filter};
 use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
 use hookdesk_core::delivery::stats::{dashboard as stats, HookStats};
 use hookdesk_core::delivery::test_send::{send_test as core_send_test, TestSend};
-use hookdesk_core::Result;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tauri::ipc::Channel;
 use tauri::State;
 
+use super::{blocking, IpcResult};
 use crate::AppState;
 
+/// An event's `data`: free JSON whose shape each receiver family defines (docs/wire-formats.md); the
+/// sample payloads show one per event type. The core validates it when the event is queued or sent.
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[serde(transparent)]
+#[ts(type = "unknown")]
+pub struct EventData(Value);
+
 #[tauri::command]
-pub fn sample_payload(state: State<'_, AppState>, event: String) -> Result<Value> {
-    state.actor(Permission::ReadHooks)?;
-    Ok(sample(EventType::parse("event", &event)?))
+pub async fn sample_payload(state: State<'_, AppState>, event: String) -> IpcResult<EventData> {
+    blocking(&state, move |state| {
+        state.actor(Permission::ReadHooks)?;
+        Ok(EventData(sample(EventType::parse("event", &event)?)))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -22,114 +35,198 @@ pub async fn send_test(
     state: State<'_, AppState>,
     hook_id: String,
     event: String,
-    data: Option<Value>,
-) -> Result<AttemptView> {
-    let (_, actor) = state.actor(Permission::SendTest)?;
-    let engine = state.engine()?;
-    core_send_test(
+    data: Option<EventData>,
+) -> IpcResult<AttemptView> {
+    let (actor, engine) = blocking(&state, |state| {
+        let (_, actor) = state.actor(Permission::SendTest)?;
+        Ok((actor, state.engine()?))
+    })
+    .await?;
+    // The send itself is async network I/O on the engine's client; it never touches the main thread.
+    Ok(core_send_test(
         &engine,
         &actor,
         TestSend {
             hook_id,
             event,
-            data,
+            data: data.map(|d| d.0),
             store: None,
         },
     )
-    .await
+    .await?)
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// The delivery log's filters; absent fields do not filter. Times in milliseconds since the epoch.
+#[derive(Debug, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
-pub struct UiDeliveryFilter {
+#[ts(optional_fields)]
+pub struct DeliveryFilter {
     hook: Option<String>,
     store: Option<String>,
     event: Option<String>,
+    #[ts(as = "Option<log::DeliveryStatus>")]
     status: Option<String>,
-    since: Option<i64>,
-    until: Option<i64>,
+    since_ms: Option<i64>,
+    until_ms: Option<i64>,
     limit: Option<usize>,
     before_id: Option<i64>,
 }
 
+impl From<DeliveryFilter> for Filter {
+    fn from(f: DeliveryFilter) -> Filter {
+        Filter {
+            hook: f.hook,
+            store: f.store,
+            event: f.event,
+            event_id: None,
+            status: f.status,
+            since: f.since_ms,
+            until: f.until_ms,
+            before_id: f.before_id,
+            limit: f.limit,
+        }
+    }
+}
+
 #[tauri::command]
-pub fn deliveries_list(
+pub async fn deliveries_list(
     state: State<'_, AppState>,
-    filter: Option<UiDeliveryFilter>,
-) -> Result<Vec<DeliveryView>> {
-    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
-    let f = filter.unwrap_or_default();
-    let filter = Filter {
-        hook: f.hook,
-        store: f.store,
-        event: f.event,
-        event_id: None,
-        status: f.status,
-        since: f.since,
-        until: f.until,
-        before_id: f.before_id,
-        limit: f.limit,
-    };
-    log::list(&ctx, &actor, &filter)
+    filter: Option<DeliveryFilter>,
+) -> IpcResult<Vec<DeliveryView>> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+        log::list(&ctx, &actor, &filter.unwrap_or_default().into())
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn delivery_attempts(state: State<'_, AppState>, id: i64) -> Result<Vec<AttemptView>> {
-    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
-    log::attempts(&ctx, &actor, id)
+pub async fn delivery_attempts(state: State<'_, AppState>, id: i64) -> IpcResult<Vec<AttemptView>> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+        log::attempts(&ctx, &actor, id)
+    })
+    .await
+}
+
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Resent {
+    pub delivery_id: i64,
 }
 
 #[tauri::command]
-pub fn resend(state: State<'_, AppState>, id: i64) -> Result<Value> {
-    let (ctx, actor) = state.actor(Permission::Resend)?;
-    log::resend(&ctx, &actor, id)?;
-    if let Ok(e) = state.engine() {
-        e.wake();
-    }
-    Ok(json!({"deliveryId": id}))
+pub async fn resend(state: State<'_, AppState>, id: i64) -> IpcResult<Resent> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::Resend)?;
+        log::resend(&ctx, &actor, id)?;
+        if let Ok(e) = state.engine() {
+            e.wake();
+        }
+        Ok(Resent { delivery_id: id })
+    })
+    .await
+}
+
+/// How far a recovery has come: of the deliveries it queued again, how many have finished.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoverProgress {
+    pub total: i64,
+    pub done: i64,
+    pub finished: bool,
+}
+
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoverStarted {
+    pub queued: usize,
+}
+
+/// How often a recovery's progress is counted and sent, and for how long at most: deliveries that
+/// keep failing stay in retry for hours, and the dialog has long been closed by then.
+const PROGRESS_EVERY: Duration = Duration::from_millis(300);
+const PROGRESS_FOR: Duration = Duration::from_secs(3600);
+
+/// Queues the hook's failed and dead deliveries since `since_ms` again, then reports their progress
+/// on `on_progress` until all have finished (succeeded or dead): the window listens instead of polling.
+#[tauri::command]
+pub async fn recover(
+    state: State<'_, AppState>,
+    hook_id: String,
+    since_ms: i64,
+    on_progress: Channel<RecoverProgress>,
+) -> IpcResult<RecoverStarted> {
+    let hook = hook_id.clone();
+    let queued = blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::Resend)?;
+        let n = log::recover(&ctx, &actor, &hook_id, since_ms)?;
+        if let Ok(e) = state.engine() {
+            e.wake();
+        }
+        Ok(n)
+    })
+    .await?;
+    let state = state.inner().clone();
+    tauri::async_runtime::spawn(async move {
+        let started = std::time::Instant::now();
+        while started.elapsed() < PROGRESS_FOR {
+            let hook = hook.clone();
+            let counted = blocking(&state, move |state| {
+                log::recover_progress(state.ctx()?, &hook, since_ms)
+            })
+            .await;
+            let Ok((total, done)) = counted else { break };
+            let finished = done >= total;
+            let sent = on_progress.send(RecoverProgress {
+                total,
+                done,
+                finished,
+            });
+            if sent.is_err() || finished {
+                break;
+            }
+            tokio::time::sleep(PROGRESS_EVERY).await;
+        }
+    });
+    Ok(RecoverStarted { queued })
+}
+
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Emitted {
+    pub event_id: String,
+    pub deliveries: usize,
 }
 
 #[tauri::command]
-pub fn recover(state: State<'_, AppState>, hook_id: String, since: i64) -> Result<Value> {
-    let (ctx, actor) = state.actor(Permission::Resend)?;
-    let n = log::recover(&ctx, &actor, &hook_id, since)?;
-    if let Ok(e) = state.engine() {
-        e.wake();
-    }
-    // The job id encodes what to count, so progress needs no server-side job table.
-    Ok(json!({"jobId": format!("{since}:{hook_id}"), "queued": n}))
-}
-
-#[tauri::command]
-pub fn recover_progress(state: State<'_, AppState>, job_id: String) -> Result<Value> {
-    let (ctx, _) = state.actor(Permission::ReadLogs)?;
-    let (since, hook) = job_id
-        .split_once(':')
-        .and_then(|(s, h)| s.parse::<i64>().ok().map(|s| (s, h.to_string())))
-        .ok_or_else(|| hookdesk_core::Error::invalid("jobId", "unknown recovery job"))?;
-    let (total, done) = log::recover_progress(&ctx, &hook, since)?;
-    Ok(json!({"total": total, "done": done, "finished": done >= total}))
-}
-
-#[tauri::command]
-pub fn emit_event(
+pub async fn emit_event(
     state: State<'_, AppState>,
     event_type: String,
     store: String,
-    data: Value,
+    data: EventData,
     key: Option<String>,
-) -> Result<Value> {
-    let (ctx, _) = state.actor(Permission::EmitEvents)?;
-    let ev = NewEvent::parse(&event_type, &store, data, key, None)?;
-    let q = enqueue(&ctx, &ev, ctx.now_ms())?;
-    if let Ok(e) = state.engine() {
-        e.wake();
-    }
-    Ok(json!({"eventId": q.event_id, "deliveries": q.deliveries}))
+) -> IpcResult<Emitted> {
+    blocking(&state, move |state| {
+        let (ctx, _) = state.actor(Permission::EmitEvents)?;
+        let ev = NewEvent::parse(&event_type, &store, data.0, key, None)?;
+        let q = enqueue(&ctx, &ev, ctx.now_ms())?;
+        if let Ok(e) = state.engine() {
+            e.wake();
+        }
+        Ok(Emitted {
+            event_id: q.event_id,
+            deliveries: q.deliveries,
+        })
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn dashboard(state: State<'_, AppState>, since: i64) -> Result<Vec<HookStats>> {
-    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
-    stats(&ctx, &actor, since)
+pub async fn dashboard(state: State<'_, AppState>, since_ms: i64) -> IpcResult<Vec<HookStats>> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+        stats(&ctx, &actor, since_ms)
+    })
+    .await
 }

@@ -1,6 +1,6 @@
 //! Files the user saves from the window: a backup, the delivery log as CSV, recovery codes. Each path
 //! comes from the system's save dialog, never from the page, so the web view cannot write where the
-//! user did not choose. The work runs off the main thread.
+//! user did not choose. The work runs on the blocking pool, where the dialog may wait for the user.
 
 use std::path::PathBuf;
 
@@ -9,11 +9,12 @@ use hookdesk_core::data::backup;
 use hookdesk_core::delivery::export::deliveries_csv;
 use hookdesk_core::delivery::log::Filter;
 use hookdesk_core::{Error, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::tokens::off_main;
+use super::delivery::DeliveryFilter;
+use super::{blocking, IpcResult};
 use crate::AppState;
 
 /// Stands in for the system's save dialog where no one can click it (the WebDriver tests under Xvfb):
@@ -44,12 +45,14 @@ fn choose<R: Runtime>(
         .map_err(|_| Error::invalid("path", "choose a file on this computer"))
 }
 
-#[derive(Debug, Serialize)]
+/// A file written where the user chose in the save dialog.
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-pub struct Saved {
+pub struct SavedFile {
     pub path: String,
     /// CSV rows written, for an export.
     pub rows: Option<usize>,
+    /// More rows matched than an export holds; the newest are in the file.
     pub truncated: bool,
 }
 
@@ -58,9 +61,9 @@ pub struct Saved {
 pub async fn backup_save_as<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-) -> Result<Option<backup::BackupReport>> {
-    let (ctx, _) = state.actor(Permission::ManageSettings)?;
-    off_main(move || {
+) -> IpcResult<Option<backup::BackupReport>> {
+    blocking(&state, move |state| {
+        let (ctx, _) = state.actor(Permission::ManageSettings)?;
         let Some(path) = choose(&app, "hookdesk-backup.db", ("Hookdesk backup", &["db"]))? else {
             return Ok(None);
         };
@@ -70,34 +73,19 @@ pub async fn backup_save_as<R: Runtime>(
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ExportFilter {
-    hook: Option<String>,
-    store: Option<String>,
-    event: Option<String>,
-    status: Option<String>,
-    since: Option<i64>,
-    until: Option<i64>,
-}
-
 /// Every delivery the log's filter matches, as CSV, to the file chosen in the save dialog.
 #[tauri::command]
 pub async fn deliveries_export_csv<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    filter: ExportFilter,
-) -> Result<Option<Saved>> {
-    let (ctx, actor) = state.actor(Permission::ReadLogs)?;
-    off_main(move || {
+    filter: DeliveryFilter,
+) -> IpcResult<Option<SavedFile>> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ReadLogs)?;
         let f = Filter {
-            hook: filter.hook,
-            store: filter.store,
-            event: filter.event,
-            status: filter.status,
-            since: filter.since,
-            until: filter.until,
-            ..Default::default()
+            limit: None,
+            before_id: None,
+            ..filter.into()
         };
         // Built before asking, so a bad filter is refused without a dialog.
         let export = deliveries_csv(&ctx, &actor, &f)?;
@@ -105,7 +93,7 @@ pub async fn deliveries_export_csv<R: Runtime>(
             return Ok(None);
         };
         std::fs::write(&path, export.csv.as_bytes())?;
-        Ok(Some(Saved {
+        Ok(Some(SavedFile {
             path: path.display().to_string(),
             rows: Some(export.rows),
             truncated: export.truncated,
@@ -120,18 +108,18 @@ pub async fn recovery_codes_save_as<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     text: String,
-) -> Result<Option<Saved>> {
-    // Confirming enrollment unlocks the session, so the codes shown then can be saved too.
-    state.actor(Permission::OwnAccount)?;
-    if text.len() > 4096 {
-        return Err(Error::invalid("text", "too long for a recovery-code file"));
-    }
-    off_main(move || {
+) -> IpcResult<Option<SavedFile>> {
+    blocking(&state, move |state| {
+        // Confirming enrollment unlocks the session, so the codes shown then can be saved too.
+        state.actor(Permission::OwnAccount)?;
+        if text.len() > 4096 {
+            return Err(Error::invalid("text", "too long for a recovery-code file"));
+        }
         let Some(path) = choose(&app, "hookdesk-recovery-codes.txt", ("Text", &["txt"]))? else {
             return Ok(None);
         };
         std::fs::write(&path, text.as_bytes())?;
-        Ok(Some(Saved {
+        Ok(Some(SavedFile {
             path: path.display().to_string(),
             rows: None,
             truncated: false,

@@ -1,14 +1,14 @@
 use hookdesk_core::status::AppStatus;
-use hookdesk_core::Result;
 use tauri::State;
 
+use super::{blocking, IpcResult};
 use crate::AppState;
 
 /// The UI asks for the status as soon as it has rendered, so the first call marks first paint.
 static PROBED: std::sync::Once = std::sync::Once::new();
 
 #[tauri::command]
-pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
+pub async fn app_status(state: State<'_, AppState>) -> IpcResult<AppStatus> {
     if std::env::var_os("HOOKDESK_STARTUP_PROBE").is_some() {
         PROBED.call_once(|| {
             if let Some(t) = crate::STARTED.get() {
@@ -19,5 +19,8 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus> {
             }
         });
     }
-    hookdesk_core::status::app_status(&state.ctx()?.db)
+    blocking(&state, |state| {
+        hookdesk_core::status::app_status(&state.ctx()?.db)
+    })
+    .await
 }

@@ -2,13 +2,13 @@
 
 use hookdesk_core::auth::tokens::{self, TokenView};
 use hookdesk_core::auth::Permission;
-use hookdesk_core::{Error, Result};
 use serde::Serialize;
 use tauri::State;
 
+use super::{blocking, IpcResult};
 use crate::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedToken {
     pub token: TokenView,
@@ -16,28 +16,22 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-/// Runs core work on the blocking pool, so the window's main thread never waits on the database.
-pub(crate) async fn off_main<T: Send + 'static>(
-    job: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tauri::async_runtime::spawn_blocking(job)
-        .await
-        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?
-}
-
 #[tauri::command]
-pub async fn ingest_tokens_list(state: State<'_, AppState>) -> Result<Vec<TokenView>> {
-    let (ctx, actor) = state.actor(Permission::ManageSettings)?;
-    off_main(move || tokens::list(&ctx, &actor)).await
+pub async fn ingest_tokens_list(state: State<'_, AppState>) -> IpcResult<Vec<TokenView>> {
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::ManageSettings)?;
+        tokens::list(&ctx, &actor)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn ingest_token_create(
     state: State<'_, AppState>,
     label: String,
-) -> Result<CreatedToken> {
-    let (ctx, actor) = state.actor(Permission::ManageSettings)?;
-    off_main(move || {
+) -> IpcResult<CreatedToken> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageSettings)?;
         let (token, secret) = tokens::create(&ctx, &actor, &label)?;
         Ok(CreatedToken {
             token,
@@ -48,7 +42,10 @@ pub async fn ingest_token_create(
 }
 
 #[tauri::command]
-pub async fn ingest_token_revoke(state: State<'_, AppState>, id: i64) -> Result<TokenView> {
-    let (ctx, actor) = state.actor(Permission::ManageSettings)?;
-    off_main(move || tokens::revoke(&ctx, &actor, id)).await
+pub async fn ingest_token_revoke(state: State<'_, AppState>, id: i64) -> IpcResult<TokenView> {
+    blocking(&state, move |state| {
+        let (ctx, actor) = state.actor(Permission::ManageSettings)?;
+        tokens::revoke(&ctx, &actor, id)
+    })
+    .await
 }

@@ -32,7 +32,7 @@ pub fn artifacts_dir() -> PathBuf {
     d
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -429,7 +429,11 @@ impl App {
         }
     }
 
+    /// Chooses `value` in a select, once that option is there: options often arrive with a command's
+    /// answer after the select itself has rendered.
     pub async fn select(&self, css: &str, value: &str) {
+        self.wait_for(&format!("{css} option[value='{value}']"))
+            .await;
         self.wait_for(css)
             .await
             .select_by_value(value)
@@ -492,8 +496,14 @@ impl Receiver {
 
     /// Answers `status` after `delay` (the request is recorded as soon as it has arrived).
     pub async fn start_with(status: u16, delay: Duration) -> Receiver {
+        Receiver::start_on(0, status, delay).await
+    }
+
+    /// As [`Receiver::start_with`], on a given loopback port (0: any free one), so a test can point a
+    /// hook at a port where nothing listens yet and start answering later.
+    pub async fn start_on(port: u16, status: u16, delay: Duration) -> Receiver {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -597,6 +607,36 @@ impl App {
             .await
             .expect("data-id")
             .expect("hook id")
+    }
+}
+
+/// First run through the CLI instead of the window: creates the admin and confirms its two-factor key;
+/// returns the key and the ten recovery codes.
+pub fn cli_first_run(data_dir: &Path) -> Enrolled {
+    let password = format!("{ADMIN_PASSWORD}\n");
+    let init = cli(
+        data_dir,
+        &["init", "--admin", ADMIN, "--password-stdin"],
+        Some(&password),
+        &[],
+    );
+    let secret = init["totp"]["secret"]
+        .as_str()
+        .expect("the new admin's key")
+        .to_string();
+    let confirm = ["2fa", "confirm", "--user", ADMIN, "--code"];
+    let code = totp_now(&secret);
+    let args: Vec<&str> = confirm.iter().copied().chain([code.as_str()]).collect();
+    let codes = cli(data_dir, &args, None, &[]);
+    let recovery_codes = codes["recovery_codes"]
+        .as_array()
+        .expect("recovery codes")
+        .iter()
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect();
+    Enrolled {
+        secret,
+        recovery_codes,
     }
 }
 

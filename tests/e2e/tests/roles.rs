@@ -2,7 +2,7 @@
 //! called directly (a script run in the WebDriver session) with manager-only and admin-only commands.
 //! Every call is refused with `forbidden` and nothing changes.
 
-use hookdesk_e2e::{cli, totp_now, App, ADMIN, ADMIN_PASSWORD};
+use hookdesk_e2e::{cli, cli_first_run, totp_now, App, ADMIN, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 
 const SUPPORT: &str = "sam";
@@ -25,27 +25,8 @@ async fn support_is_refused_manager_and_admin_commands_called_through_ipc() {
     let data = tempfile::tempdir().unwrap();
     let dir = data.path();
     let password = format!("{ADMIN_PASSWORD}\n");
-    let init = cli(
-        dir,
-        &["init", "--admin", ADMIN, "--password-stdin"],
-        Some(&password),
-        &[],
-    );
-    let secret = init["totp"]["secret"].as_str().unwrap().to_string();
-    let codes = cli(
-        dir,
-        &[
-            "2fa",
-            "confirm",
-            "--user",
-            ADMIN,
-            "--code",
-            &totp_now(&secret),
-        ],
-        None,
-        &[],
-    );
-    let recovery = codes["recovery_codes"][0].as_str().unwrap();
+    let enrolled = cli_first_run(dir);
+    let recovery = enrolled.recovery_codes[0].as_str();
     let unlock = [
         "unlock",
         "--user",

@@ -18,6 +18,12 @@ describe('toApiError', () => {
     expect(toApiError({ code: 'invalid', message: 'x', field: 'auth.name' }).field).toBe('auth.name');
   });
 
+  it('knows every code the core sends, database and file errors included', () => {
+    for (const code of ['io', 'schema_too_new', 'database', 'locked_out', 'enrollment_required'] as const) {
+      expect(toApiError({ code, message: 'plain words' }).code).toBe(code);
+    }
+  });
+
   it('maps unknown codes, strings and other values to "unknown"', () => {
     const odd = toApiError({ code: 'teapot', message: 'short and stout' });
     expect(odd.code).toBe('unknown');
@@ -36,7 +42,7 @@ describe('api calls', () => {
       return { id: 'h1' };
     });
     const input = {
-      label: 'L', url: 'https://x.test', events: ['order.open'], stores: 'all' as const, appType: null,
+      label: 'L', url: 'https://x.test', events: ['order.open'], allStores: true, stores: [], appType: null,
       auth: { kind: 'none' as const }, signature: { kind: 'none' as const }, retryPreset: 'standard' as const,
       ordered: false, allowPrivateNetwork: true, timeoutMs: 15000,
     };

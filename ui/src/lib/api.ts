@@ -1,10 +1,17 @@
 // The only module that talks to the desktop process. Every failure becomes an ApiError the screens can branch on.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
+import type { Command } from './gen/ipc';
 import type {
   AppStatus,
   Attempt,
   AuditEntry,
   AuthState,
+  Emitted,
+  ErrorCode,
+  EventData,
+  RecoverStarted,
+  RecoveryCodes,
+  Resent,
   CatalogFamily,
   DashboardRow,
   Delivery,
@@ -30,36 +37,32 @@ import type {
   User,
 } from './types';
 
-export type ErrorCode =
-  | 'invalid'
-  | 'not_found'
-  | 'conflict'
-  | 'locked'
-  | 'unauthorized'
-  | 'locked_out'
-  | 'forbidden'
-  | 'enrollment_required'
-  | 'crypto'
-  | 'database'
-  | 'delivery'
-  | 'unknown';
+/**
+ * Every code the core sends, as a value: typed against the generated union, so a code added to the Rust
+ * `ErrorCode` fails the type check here until it is listed.
+ */
+const CODES: Record<ErrorCode, true> = {
+  invalid: true,
+  not_found: true,
+  conflict: true,
+  locked: true,
+  unauthorized: true,
+  locked_out: true,
+  enrollment_required: true,
+  forbidden: true,
+  crypto: true,
+  schema_too_new: true,
+  database: true,
+  io: true,
+  delivery: true,
+};
 
-const KNOWN_CODES: readonly string[] = [
-  'invalid',
-  'not_found',
-  'conflict',
-  'locked',
-  'unauthorized',
-  'locked_out',
-  'forbidden',
-  'enrollment_required',
-  'crypto',
-  'database',
-  'delivery',
-];
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(CODES, code);
+}
 
 export class ApiError extends Error {
-  readonly code: ErrorCode;
+  readonly code: ErrorCode | 'unknown';
   readonly field: string | null;
   /** The code as sent, kept even when this build does not know it. */
   readonly rawCode: string;
@@ -68,7 +71,7 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
     this.rawCode = code;
-    this.code = KNOWN_CODES.includes(code) ? (code as ErrorCode) : 'unknown';
+    this.code = isErrorCode(code) ? code : 'unknown';
     this.field = field;
   }
 }
@@ -103,7 +106,7 @@ export function onLocked(listener: LockedListener | null): void {
   lockedListener = listener;
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (reason) {
@@ -121,7 +124,7 @@ export const api = {
   signIn: (name: string, password: string) => call<AuthState>('sign_in', { name, password }),
   signOut: () => call<null>('sign_out'),
   beginEnrollment: () => call<Enrollment>('begin_enrollment'),
-  confirmEnrollment: (code: string) => call<{ recoveryCodes: string[] }>('confirm_enrollment', { code }),
+  confirmEnrollment: (code: string) => call<RecoveryCodes>('confirm_enrollment', { code }),
   unlock: (code: string) => call<AuthState>('unlock', { code }),
   lock: () => call<null>('lock'),
 
@@ -135,7 +138,7 @@ export const api = {
 
   passwordChange: (currentPassword: string, newPassword: string, code: string) =>
     call<null>('password_change', { currentPassword, newPassword, code }),
-  recoveryCodesRenew: (code: string) => call<{ recoveryCodes: string[] }>('recovery_codes_renew', { code }),
+  recoveryCodesRenew: (code: string) => call<RecoveryCodes>('recovery_codes_renew', { code }),
   ownSessions: () => call<OwnSession[]>('own_sessions'),
   signOutEverywhere: () => call<number>('sign_out_everywhere'),
   auditList: (limit: number, beforeId?: number) =>
@@ -182,21 +185,22 @@ export const api = {
   orderWebhooksSet: (store: string, settings: OrderWebhooksInput, totpCode?: string) =>
     call<OrderWebhooks>('order_webhooks_set', totpCode ? { store, settings, totpCode } : { store, settings }),
 
-  samplePayload: (event: string) => call<unknown>('sample_payload', { event }),
-  sendTest: (hookId: string, event: string, data?: unknown) =>
+  samplePayload: (event: string) => call<EventData>('sample_payload', { event }),
+  sendTest: (hookId: string, event: string, data?: EventData) =>
     call<Attempt>('send_test', data === undefined ? { hookId, event } : { hookId, event, data }),
 
   deliveriesList: (filter: DeliveryFilter = {}) => call<Delivery[]>('deliveries_list', { filter }),
   deliveryAttempts: (id: number) => call<Attempt[]>('delivery_attempts', { id }),
-  resend: (id: number) => call<{ deliveryId: number }>('resend', { id }),
-  recover: (hookId: string, since: number) => call<{ jobId: string }>('recover', { hookId, since }),
-  recoverProgress: (jobId: string) => call<RecoverProgress>('recover_progress', { jobId }),
-  emitEvent: (type: string, store: string, data: unknown, key?: string) =>
-    call<{ eventId: string; deliveries: number }>(
-      'emit_event',
-      key ? { eventType: type, store, data, key } : { eventType: type, store, data },
-    ),
-  dashboard: (since: number) => call<DashboardRow[]>('dashboard', { since }),
+  resend: (id: number) => call<Resent>('resend', { id }),
+  /** Queues the deliveries again; `onProgress` hears how many have finished until all have. */
+  recover: (hookId: string, sinceMs: number, onProgress: (p: RecoverProgress) => void) => {
+    const channel = new Channel<RecoverProgress>();
+    channel.onmessage = onProgress;
+    return call<RecoverStarted>('recover', { hookId, sinceMs, onProgress: channel });
+  },
+  emitEvent: (type: string, store: string, data: EventData, key?: string) =>
+    call<Emitted>('emit_event', key ? { eventType: type, store, data, key } : { eventType: type, store, data }),
+  dashboard: (sinceMs: number) => call<DashboardRow[]>('dashboard', { sinceMs }),
 };
 
 /** A readable line for an error of any kind, for places that have no field to attach it to. */

@@ -19,7 +19,7 @@ const MAX_PRESENTED: usize = 200;
 pub const MAX_LABEL_CHARS: usize = 64;
 
 /// A token as the lists show it (the token itself is never shown again).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenView {
     pub id: i64,

@@ -8,7 +8,7 @@ use crate::domain::Secret;
 use crate::store::sessions::SessionRow;
 use crate::store::users::UserRow;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UserView {
     pub id: i64,
@@ -80,7 +80,7 @@ pub struct SessionInfo {
 
 /// One of the signed-in user's own sessions. `id` is a prefix of the token's hash: enough to tell
 /// sessions apart, useless for signing in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionView {
     pub id: String,

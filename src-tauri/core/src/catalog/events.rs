@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The four receiver systems, each with its own wire format (docs/wire-formats.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     /// Integration Hub order webhooks: `order.open`, `order.update`, `order.close`.
@@ -26,7 +26,7 @@ impl Family {
 }
 
 /// The app type an order-status subscriber declares (docs/architecture.md, Stores, hooks and routing); it limits which order/rider events it may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum AppType {
     Channel,
@@ -284,7 +284,9 @@ pub static EVENTS: &[EventInfo] = &[
 ];
 
 /// A known event type; only [`EventType::parse`] makes one.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// Sent as its name: `"order.open"`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct EventType(&'static EventInfo);
 
 impl std::fmt::Debug for EventType {
@@ -386,4 +388,46 @@ mod tests {
             Some("events")
         );
     }
+}
+
+/// One event of the catalogue as the window's event picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct CatalogEvent {
+    pub name: String,
+    pub description: String,
+    /// The app types that may subscribe (order status events only; empty otherwise).
+    pub scope: Vec<AppType>,
+}
+
+/// A receiver family with its events, in the catalogue's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct CatalogFamily {
+    pub family: Family,
+    pub label: String,
+    pub events: Vec<CatalogEvent>,
+}
+
+/// The whole catalogue grouped by family, for the Add Hook modal's grouped multi-select.
+pub fn catalog_by_family() -> Vec<CatalogFamily> {
+    [
+        Family::Hub,
+        Family::OrderInjection,
+        Family::OrderStatus,
+        Family::Merchant,
+    ]
+    .into_iter()
+    .map(|family| CatalogFamily {
+        family,
+        label: family.label().to_string(),
+        events: EVENTS
+            .iter()
+            .filter(|e| e.family == family)
+            .map(|e| CatalogEvent {
+                name: e.name.to_string(),
+                description: e.description.to_string(),
+                scope: e.scope.to_vec(),
+            })
+            .collect(),
+    })
+    .collect()
 }

@@ -3,5 +3,7 @@
 mod events;
 mod samples;
 
-pub use events::{AppType, EventInfo, EventType, Family, EVENTS};
+pub use events::{
+    catalog_by_family, AppType, CatalogEvent, CatalogFamily, EventInfo, EventType, Family, EVENTS,
+};
 pub use samples::{order_key, sample, PROOF_PNG_BASE64};

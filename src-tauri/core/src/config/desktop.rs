@@ -10,7 +10,7 @@ use crate::{Ctx, Result};
 const KEEP_DELIVERING: &str = "desktop.keep_delivering";
 const START_AT_LOGIN: &str = "desktop.start_at_login";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DesktopSettings {
     /// Closing the window leaves the engine delivering (the default); off, closing the window quits.

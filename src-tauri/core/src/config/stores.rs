@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::audit;
+use super::views::StoreView;
 use crate::auth::{Actor, Permission};
 use crate::domain::{Store, StoreInput};
 use crate::{store, Ctx, Error, Result};
@@ -10,6 +11,23 @@ use crate::{store, Ctx, Error, Result};
 pub fn list(ctx: &Ctx, actor: &Actor) -> Result<Vec<Store>> {
     actor.require(Permission::ReadHooks)?;
     store::stores::list(&ctx.db.conn())
+}
+
+/// The stores as the window lists them, each with its POS's last `is_online` answer.
+pub fn list_views(ctx: &Ctx, actor: &Actor) -> Result<Vec<StoreView>> {
+    let stores = list(ctx, actor)?;
+    let online = crate::delivery::log::pos_status(ctx)?;
+    Ok(stores
+        .iter()
+        .map(|s| StoreView::new(s, online.get(s.id.as_str()).copied()))
+        .collect())
+}
+
+/// [`save`], answered as the window lists the store.
+pub fn save_view(ctx: &Ctx, actor: &Actor, input: &StoreInput) -> Result<StoreView> {
+    let s = save(ctx, actor, input)?;
+    let online = crate::delivery::log::pos_status(ctx)?;
+    Ok(StoreView::new(&s, online.get(s.id.as_str()).copied()))
 }
 
 /// Adds a new store; an existing id is a conflict (use [`save`] to change one).

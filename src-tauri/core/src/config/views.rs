@@ -4,18 +4,18 @@
 use serde::Serialize;
 
 use crate::catalog::{AppType, EventType};
-use crate::clock::rfc3339;
 use crate::domain::Secret;
 use crate::domain::{
-    HookAuth, HookSignature, KeySource, OrderWebhookSettings, RetryPreset, StoreId, StoreScope,
-    UrlToggle,
+    HookAuth, HookSignature, KeySource, OrderWebhookSettings, RetryPreset, Store, StoreId,
+    StoreScope, UrlToggle,
 };
 use crate::store::hooks::HookRecord;
 
 /// A signing secret in plain text, for the one answer that must carry it: the call that generated it, a
 /// reveal with a fresh two-factor code, or a roll (docs/wire-formats.md, "Signing secrets"). `Debug`
 /// stays masked, so it cannot reach a log by accident.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct RevealedSecret(Secret);
 
 impl RevealedSecret {
@@ -40,7 +40,7 @@ impl serde::Serialize for RevealedSecret {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum AuthView {
     None,
@@ -72,7 +72,7 @@ impl From<&HookAuth> for AuthView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind")]
 pub enum SignatureView {
     #[serde(rename = "none")]
@@ -98,8 +98,19 @@ impl From<&HookSignature> for SignatureView {
     }
 }
 
-/// A hook as listed and shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// How a hook is doing, decided here so every front end says the same: off, failing (its latest
+/// deliveries keep failing), or healthy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum HookStatus {
+    Healthy,
+    Failing,
+    Disabled,
+}
+
+/// A hook as listed and shown. Times are milliseconds since the epoch (`…Ms`), as everywhere the
+/// window is sent one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HookView {
     pub id: String,
@@ -117,15 +128,21 @@ pub struct HookView {
     pub allow_private_network: bool,
     pub timeout_ms: u32,
     pub enabled: bool,
-    pub failing_since: Option<String>,
+    pub status: HookStatus,
+    #[serde(rename = "failingSinceMs")]
+    pub failing_since: Option<i64>,
     pub disabled_reason: Option<String>,
     /// While a rolled Standard Webhooks secret still signs beside the new one: until when.
-    pub previous_secret_until: Option<String>,
+    #[serde(rename = "previousSecretUntilMs")]
+    pub previous_secret_until: Option<i64>,
     /// Set only in the answer to the call that generated or rolled the signing secret.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub new_secret: Option<RevealedSecret>,
-    pub created_at: String,
-    pub updated_at: String,
+    #[serde(rename = "createdAtMs")]
+    pub created_at: i64,
+    #[serde(rename = "updatedAtMs")]
+    pub updated_at: i64,
 }
 
 impl HookView {
@@ -136,7 +153,7 @@ impl HookView {
             .previous_secret
             .as_ref()
             .filter(|p| p.active_at(now_ms))
-            .map(|p| rfc3339(p.until_ms));
+            .map(|p| p.until_ms);
         v
     }
 }
@@ -162,17 +179,24 @@ impl From<&HookRecord> for HookView {
             allow_private_network: s.allow_private_network,
             timeout_ms: s.timeout_ms.get(),
             enabled: r.enabled,
-            failing_since: r.failing_since_ms.map(rfc3339),
+            status: if !r.enabled {
+                HookStatus::Disabled
+            } else if r.failing_since_ms.is_some() {
+                HookStatus::Failing
+            } else {
+                HookStatus::Healthy
+            },
+            failing_since: r.failing_since_ms,
             disabled_reason: r.disabled_reason.clone(),
             previous_secret_until: None,
             new_secret: None,
-            created_at: rfc3339(r.created_at_ms),
-            updated_at: rfc3339(r.updated_at_ms),
+            created_at: r.created_at_ms,
+            updated_at: r.updated_at_ms,
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UrlToggleView {
     pub url: Option<String>,
@@ -189,7 +213,7 @@ impl From<&UrlToggle> for UrlToggleView {
 }
 
 /// A store's Order webhook page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderWebhooksView {
     pub store: String,
@@ -213,6 +237,30 @@ impl OrderWebhooksView {
             close: (&s.close).into(),
             third_party_active: s.third_party_active,
             allow_private_network: s.allow_private_network,
+        }
+    }
+}
+
+/// A store as listed: its fields as plain strings, and the last answer of its POS to `is_online`
+/// (docs/wire-formats.md, order injection), `None` before the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreView {
+    pub id: String,
+    pub name: String,
+    pub merch_key: Option<String>,
+    pub restaurant_id: Option<String>,
+    pub pos_online: Option<bool>,
+}
+
+impl StoreView {
+    pub fn new(store: &Store, pos_online: Option<bool>) -> Self {
+        StoreView {
+            id: store.id.as_str().to_string(),
+            name: store.name.as_str().to_string(),
+            merch_key: store.merch_key.as_ref().map(|k| k.as_str().to_string()),
+            restaurant_id: store.restaurant_id.as_ref().map(|r| r.as_str().to_string()),
+            pos_online,
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::crypto::{keep_in, key_for_restore, matches_backup, KeyStore};
 use crate::store::backup as sql;
 use crate::{Ctx, Error, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupReport {
     pub file: String,

@@ -24,7 +24,8 @@ pub struct Filter {
 
 pub const MAX_PAGE: usize = 500;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// A delivery as the log lists it; times in milliseconds since the epoch (`…Ms`).
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryView {
     pub id: i64,
@@ -34,22 +35,48 @@ pub struct DeliveryView {
     pub hook_id: Option<String>,
     pub hook_label: Option<String>,
     pub destination: String,
+    #[ts(type = "DeliveryStatus")]
     pub status: String,
     pub attempts: i64,
     pub last_status_code: Option<i64>,
     pub last_error: Option<String>,
+    #[serde(rename = "nextAttemptAtMs")]
     pub next_attempt_at: Option<i64>,
+    #[serde(rename = "createdAtMs")]
     pub created_at: i64,
+    #[serde(rename = "updatedAtMs")]
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// The states of a delivery (docs/architecture.md, the life of a delivery), for the window's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryStatus {
+    Pending,
+    Delivering,
+    Succeeded,
+    Failed,
+    Dead,
+}
+
+/// What started an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Trigger {
+    Live,
+    Test,
+    Resend,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AttemptView {
     pub id: i64,
     pub delivery_id: i64,
+    #[ts(type = "Trigger")]
     pub trigger: String,
     pub number: i64,
+    #[serde(rename = "startedAtMs")]
     pub started_at: i64,
     pub latency_ms: i64,
     pub status_code: Option<i64>,
@@ -61,11 +88,15 @@ pub struct AttemptView {
     pub request_body_note: Option<String>,
     pub response_headers: Vec<(String, String)>,
     pub response_body: String,
+    /// The parsed answer of an `is_online` or `validate_order` call (docs/wire-formats.md, order
+    /// injection).
+    #[ts(type = "{ online?: boolean; valid_order?: boolean } | null")]
     pub result: Option<Value>,
+    #[serde(rename = "nextAttemptAtMs")]
     pub next_attempt_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct AttemptErrorView {
     pub kind: String,
     pub message: String,

@@ -12,7 +12,7 @@ pub const MAX_DELAY: Duration = Duration::from_secs(24 * 3600);
 /// Jitter spreads retries of many deliveries that failed together: each delay is scaled into [80%, 120%].
 const JITTER: f64 = 0.2;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum RetryPreset {
     #[default]

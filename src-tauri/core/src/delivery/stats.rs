@@ -22,16 +22,16 @@ pub fn bucket_for(range_ms: i64) -> i64 {
         .unwrap_or_else(|| (range_ms / MAX_BUCKETS / DAY + 1) * DAY)
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Bucket {
-    pub bucket_start: i64,
+    pub bucket_start_ms: i64,
     pub succeeded: i64,
     pub failed: i64,
     pub p50_ms: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HookStats {
     pub hook_id: String,
@@ -140,7 +140,7 @@ impl Acc {
                 let (s, f, mut l) = self.buckets.remove(&start).unwrap_or_default();
                 l.sort_unstable();
                 Bucket {
-                    bucket_start: start,
+                    bucket_start_ms: start,
                     succeeded: s,
                     failed: f,
                     p50_ms: percentile(&l, 50.0),

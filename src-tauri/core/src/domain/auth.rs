@@ -32,7 +32,7 @@ pub enum HookAuth {
 }
 
 /// Which key an X-Signature is made with (docs/wire-formats.md, Signatures).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum KeySource {
     SourceKey,
@@ -120,7 +120,7 @@ impl KeySource {
 }
 
 /// Authentication as typed by a user; [`AuthInput::validate`] turns it into a [`HookAuth`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum AuthInput {
     #[default]
@@ -186,7 +186,7 @@ fn required_header_value(field: &str, v: &Secret) -> Result<Secret> {
 
 /// A signature setting as typed by a user. A missing Standard Webhooks secret, or a missing merchant
 /// signature key, is generated; the merchant's source key is theirs and cannot be.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum SignatureInput {
     #[default]
@@ -197,6 +197,7 @@ pub enum SignatureInput {
     #[serde(rename = "standard")]
     Standard {
         #[serde(default)]
+        #[ts(optional)]
         secret: Option<Secret>,
     },
 }

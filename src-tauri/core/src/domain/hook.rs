@@ -69,7 +69,10 @@ pub struct HookSpec {
 }
 
 /// A hook as typed in the Add/Edit modal or on the command line, before validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+///
+/// The window's type names the choices (`AppType`, `RetryPreset`); the core still takes any string and
+/// answers a field error, since the CLI and the import file reach it with whatever was typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct HookInput {
     pub label: String,
@@ -77,9 +80,11 @@ pub struct HookInput {
     pub events: Vec<String>,
     pub all_stores: bool,
     pub stores: Vec<String>,
+    #[ts(as = "Option<crate::catalog::AppType>")]
     pub app_type: Option<String>,
     pub auth: AuthInput,
     pub signature: SignatureInput,
+    #[ts(as = "Option<crate::delivery::retry::RetryPreset>")]
     pub retry_preset: Option<String>,
     pub ordered: bool,
     pub allow_private_network: bool,

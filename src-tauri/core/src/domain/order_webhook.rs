@@ -33,8 +33,9 @@ pub struct OrderWebhookSettings {
 }
 
 /// A change to one URL row; absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(optional_fields)]
 pub struct UrlTogglePatch {
     /// `""` clears the URL. The masked URL shown by `get` is accepted and keeps the stored one, so a form
     /// can send back what it displayed without knowing the secret query.
@@ -44,8 +45,9 @@ pub struct UrlTogglePatch {
 
 /// A change to the page; absent fields stay as they are. Secrets are write-only: they can be replaced
 /// or cleared, never read back.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(optional_fields)]
 pub struct OrderWebhooksPatch {
     /// `""` removes the request header (name and value).
     pub header_name: Option<String>,

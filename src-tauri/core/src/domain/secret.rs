@@ -2,7 +2,8 @@ use zeroize::Zeroize;
 
 /// A secret value (auth value, signing key, TOTP secret, URL query). `Debug` and `Display` never print it;
 /// `mask()` shows the last four characters at most, and only for values long enough to stay secret.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct Secret(String);
 
 impl Secret {

@@ -4,7 +4,7 @@ use super::Label;
 use crate::{Error, Result};
 
 /// A store id: a slug (`store-12`), 1–64 of `a-z 0-9 - _`. It appears in payloads and URLs of receivers.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(transparent)]
 pub struct StoreId(String);
 
@@ -107,8 +107,9 @@ pub struct Store {
 }
 
 /// A store as typed by a user, before validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
+#[ts(optional_fields)]
 pub struct StoreInput {
     pub id: String,
     pub name: String,

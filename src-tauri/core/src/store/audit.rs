@@ -10,7 +10,9 @@ use crate::{Ctx, Error, Result};
 /// The most entries one page of the log returns.
 pub const MAX_PAGE: u32 = 500;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One entry as the Users screen and the CLI show it. `summary` is `detail` in one readable line,
+/// decided here so no front end has to guess how to print an object.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditEntry {
     pub id: i64,
@@ -18,7 +20,27 @@ pub struct AuditEntry {
     pub actor: Option<String>,
     pub action: String,
     pub target: String,
+    #[ts(type = "unknown")]
     pub detail: Value,
+    pub summary: String,
+}
+
+/// `{"role": "support", "since": "…"}` reads `role: support, since: …`; a plain string stays as it is.
+pub fn summarize(detail: &Value) -> String {
+    let scalar = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "none".to_string(),
+        other => other.to_string(),
+    };
+    match detail {
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", scalar(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Null => String::new(),
+        other => scalar(other),
+    }
 }
 
 /// Appends one entry. Takes a connection rather than a `Ctx` so it can join the caller's transaction.
@@ -66,7 +88,33 @@ pub fn list(
             target: r.get(4)?,
             // A row written by hand with bad JSON still shows, as a string.
             detail: serde_json::from_str(&detail).unwrap_or(Value::String(detail)),
+            summary: String::new(),
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    for e in &mut entries {
+        e.summary = summarize(&e.detail);
+    }
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summarize;
+    use serde_json::json;
+
+    #[test]
+    fn details_read_as_one_line() {
+        assert_eq!(
+            summarize(&json!({"role": "support", "first_run": true, "n": 3, "by": null})),
+            "role: support, first_run: true, n: 3, by: none"
+        );
+        assert_eq!(
+            summarize(&json!({"hooks": ["a", "b"]})),
+            r#"hooks: ["a","b"]"#
+        );
+        assert_eq!(summarize(&json!("written by hand")), "written by hand");
+        assert_eq!(summarize(&json!({})), "");
+        assert_eq!(summarize(&serde_json::Value::Null), "");
+    }
 }

@@ -110,7 +110,7 @@ impl Db {
     }
 
     pub fn schema_version(&self) -> Result<i64> {
-        migrate::current_version(&self.conn())
+        migrate::current_version(&self.read())
     }
 }
 

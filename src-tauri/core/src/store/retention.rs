@@ -129,7 +129,7 @@ pub fn prune_batch(conn: &Connection, cutoff: i64, batch: usize) -> Result<Prune
 }
 
 /// The database's size on disk and how much of it is free pages waiting for reuse, in bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DbSize {
     pub bytes: i64,

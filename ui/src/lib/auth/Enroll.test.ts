@@ -5,7 +5,7 @@ import Gate from './Gate.svelte';
 import { session } from './session.svelte';
 
 const CODES = Array.from({ length: 10 }, (_, i) => `code-${i}`);
-const USER = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: false, disabled: false };
+const USER = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: false, disabled: false, lockedUntilMs: null, createdAtMs: 1 };
 
 describe('enrollment', () => {
   it('shows QR and key, confirms a code, then lists the recovery codes once', async () => {
@@ -19,11 +19,11 @@ describe('enrollment', () => {
           if ((args as { code: string }).code === '000000') throw { code: 'unauthorized', message: 'wrong code' };
           return { recoveryCodes: CODES };
         case 'auth_state':
-          return { needsSetup: false, user: { ...USER, totpEnrolled: true }, unlocked: true, idleExpiresAt: null };
+          return { needsSetup: false, user: { ...USER, totpEnrolled: true }, unlocked: true, idleExpiresAtMs: null };
       }
       throw { code: 'not_found', message: cmd };
     });
-    session.set({ needsSetup: false, user: USER, unlocked: false, idleExpiresAt: null });
+    session.set({ needsSetup: false, user: USER, unlocked: false, idleExpiresAtMs: null });
     const { container } = render(Gate);
 
     const qr = await waitFor(() => {
@@ -60,7 +60,7 @@ describe('enrollment', () => {
       if (cmd === 'unlock') throw { code: 'unauthorized', message: 'wrong code' };
       throw { code: 'not_found', message: cmd };
     });
-    session.set({ needsSetup: false, user: { ...USER, totpEnrolled: true }, unlocked: false, idleExpiresAt: null });
+    session.set({ needsSetup: false, user: { ...USER, totpEnrolled: true }, unlocked: false, idleExpiresAtMs: null });
     const { container, getByText } = render(Gate);
     expect(container.querySelector('#enroll-qr')).toBeNull();
     await fireEvent.input(container.querySelector('#unlock-code') as HTMLElement, { target: { value: '123456' } });

@@ -29,7 +29,7 @@ class Session {
 
   /** The core said the session is locked: drop back to the code prompt without another round trip. */
   markLocked(): void {
-    if (this.state) this.state = { ...this.state, unlocked: false, idleExpiresAt: null };
+    if (this.state) this.state = { ...this.state, unlocked: false, idleExpiresAtMs: null };
   }
 
   async lock(): Promise<void> {

@@ -88,12 +88,12 @@ export function formFromHook(h: HookView): HookForm {
     label: h.label,
     url: h.url,
     events: [...h.events],
-    storesMode: h.stores === 'all' ? 'all' : 'pick',
-    stores: h.stores === 'all' ? [] : [...h.stores],
+    storesMode: h.allStores ? 'all' : 'pick',
+    stores: h.allStores ? [] : [...h.stores],
     appType: h.appType ?? '',
     authKind: h.auth.kind,
-    authName: h.auth.name ?? '',
-    authUsername: h.auth.username ?? '',
+    authName: h.auth.kind === 'header' ? h.auth.name : '',
+    authUsername: h.auth.kind === 'basic' ? h.auth.username : '',
     signatureKind: signatureChoice(h.signature),
     retryPreset: h.retryPreset,
     ordered: h.ordered,
@@ -239,7 +239,8 @@ export function toInput(form: HookForm, ctx: FormContext): HookInput {
     label: form.label.trim(),
     url: form.url.trim(),
     events: [...form.events],
-    stores: form.storesMode === 'all' ? 'all' : [...form.stores],
+    allStores: form.storesMode === 'all',
+    stores: form.storesMode === 'all' ? [] : [...form.stores],
     appType: needsAppType(ctx.catalog, form.events) && form.appType ? form.appType : null,
     auth: ctx.authEditable ? authInput(form) : { kind: 'none' },
     signature: ctx.authEditable ? signatureInput(form) : { kind: 'none' },
@@ -260,4 +261,11 @@ const FIELD_ALIASES: Record<string, string> = {
 
 export function formField(serverField: string): string {
   return FIELD_ALIASES[serverField] ?? serverField;
+}
+
+/** The masked signing secret or key a hook shows, or "" when it does not sign. */
+export function maskedSigningKey(s: HookView['signature'] | undefined): string {
+  if (s?.kind === 'standard') return s.secret;
+  if (s?.kind === 'x-signature') return s.key;
+  return '';
 }

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { session } from '../auth/session.svelte';
 import UsersScreen from './UsersScreen.svelte';
 
-const ADA = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: true, disabled: false };
-const BOB = { id: 2, name: 'bob', role: 'manager' as const, totpEnrolled: true, disabled: false };
+const ADA = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: true, disabled: false, lockedUntilMs: null, createdAtMs: 1 };
+const BOB = { id: 2, name: 'bob', role: 'manager' as const, totpEnrolled: true, disabled: false, lockedUntilMs: null, createdAtMs: 1 };
 
 function el(container: HTMLElement, selector: string): HTMLElement {
   const found = container.querySelector(selector);
@@ -15,7 +15,7 @@ function el(container: HTMLElement, selector: string): HTMLElement {
 
 describe('Users screen actions', () => {
   it('asks for a code, sends the action with it, and shows a refused code in the prompt', async () => {
-    session.set({ needsSetup: false, user: ADA, unlocked: true, idleExpiresAt: null });
+    session.set({ needsSetup: false, user: ADA, unlocked: true, idleExpiresAtMs: null });
     let bob = { ...BOB };
     const calls: Array<[string, unknown]> = [];
     mockIPC((cmd, args) => {
