@@ -246,10 +246,11 @@ fn serve(ctx: Arc<Ctx>, listen: &str) -> Result<()> {
         let engine = Engine::new(ctx.clone())?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let engine_task = tokio::spawn(hookdesk_core::delivery::run::run(engine.clone(), stop_rx));
-        // Scripts wait for this first line before they send anything.
+        let shutdown = shutdown_signal();
+        // Scripts wait for this first line before they send anything (or signal).
         println!("{}", json!({"listening": addr.to_string()}));
         let server = ingest::serve(listener, ctx, Some(engine), async move {
-            shutdown_signal().await;
+            shutdown.await;
             let _ = stop_tx.send(true);
         });
         server.await?;
@@ -259,21 +260,21 @@ fn serve(ctx: Arc<Ctx>, listen: &str) -> Result<()> {
     })
 }
 
-async fn shutdown_signal() {
+/// Registers for SIGTERM now, so a signal that comes right after the "listening" line is not lost to
+/// the default action (which would end the process without draining), and resolves when it, or Ctrl-C,
+/// arrives.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
-        tokio::select! {
-            _ = term.recv() => {},
-            _ = tokio::signal::ctrl_c() => {},
+    let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(mut term) = term {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = tokio::signal::ctrl_c() => {},
+            }
+            return;
         }
-    }
-    #[cfg(not(unix))]
-    {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
