@@ -132,8 +132,16 @@ pub async fn resend(state: State<'_, AppState>, id: i64) -> IpcResult<Resent> {
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RecoverProgress {
-    pub total: i64,
-    pub done: i64,
+    /// Deliveries the recovery queued again.
+    pub queued: i64,
+    pub delivered: i64,
+    /// Given up after their retries ran out.
+    pub gave_up: i64,
+    /// Failed again and waiting for their next retry.
+    pub still_failing: i64,
+    /// Not tried since they were queued again.
+    pub waiting: i64,
+    /// Every queued delivery was delivered or given up.
     pub finished: bool,
 }
 
@@ -176,11 +184,14 @@ pub async fn recover(
                 log::recover_progress(state.ctx()?, &hook, since_ms)
             })
             .await;
-            let Ok((total, done)) = counted else { break };
-            let finished = done >= total;
+            let Ok(c) = counted else { break };
+            let finished = c.finished();
             let sent = on_progress.send(RecoverProgress {
-                total,
-                done,
+                queued: c.queued,
+                delivered: c.delivered,
+                gave_up: c.gave_up,
+                still_failing: c.still_failing,
+                waiting: c.waiting,
                 finished,
             });
             if sent.is_err() || finished {

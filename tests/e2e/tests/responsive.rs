@@ -340,7 +340,7 @@ async fn recover_reports_its_progress_over_a_channel() {
     let done = app
         .wait_text("#recover-status", |t| t.starts_with("Done"))
         .await;
-    assert_eq!(done, "Done: 3 of 3 queued again.");
+    assert_eq!(done, "Done. 3 queued again: 3 delivered.");
     assert_eq!(
         app.attr("#recover-progress", "value").await.as_deref(),
         Some("3")

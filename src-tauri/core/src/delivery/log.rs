@@ -319,13 +319,41 @@ pub fn recover(ctx: &Ctx, actor: &Actor, hook_id: &str, since: i64) -> Result<us
 }
 
 /// Progress of a recovery: how many of the hook's recovered deliveries have finished.
-pub fn recover_progress(ctx: &Ctx, hook_id: &str, since: i64) -> Result<(i64, i64)> {
+/// Where the deliveries a recovery queued again stand: delivered, given up (dead), still failing
+/// (waiting for a retry after another failure) and not tried yet. Counted fresh each time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecoverCounts {
+    pub queued: i64,
+    pub delivered: i64,
+    pub gave_up: i64,
+    pub still_failing: i64,
+    pub waiting: i64,
+}
+
+impl RecoverCounts {
+    /// Nothing left to try: every queued delivery was delivered or given up.
+    pub fn finished(&self) -> bool {
+        self.delivered + self.gave_up >= self.queued
+    }
+}
+
+pub fn recover_progress(ctx: &Ctx, hook_id: &str, since: i64) -> Result<RecoverCounts> {
     let conn = ctx.db.conn();
     Ok(conn.query_row(
-        "SELECT COUNT(*), COALESCE(SUM(status IN ('succeeded','dead')), 0) FROM deliveries
-         WHERE hook_id = ?1 AND created_at >= ?2 AND resend = 1",
+        "SELECT COUNT(*), COALESCE(SUM(status = 'succeeded'), 0), COALESCE(SUM(status = 'dead'), 0),
+                COALESCE(SUM(status = 'failed'), 0), COALESCE(SUM(status IN ('pending', 'delivering')), 0)
+         FROM deliveries WHERE hook_id = ?1 AND created_at >= ?2 AND resend = 1",
         params![hook_id, since],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| {
+            Ok(RecoverCounts {
+                queued: r.get(0)?,
+                delivered: r.get(1)?,
+                gave_up: r.get(2)?,
+                still_failing: r.get(3)?,
+                waiting: r.get(4)?,
+            })
+        },
     )?)
 }
 

@@ -333,7 +333,27 @@ export type Resent = { deliveryId: number, };
 /**
  * How far a recovery has come: of the deliveries it queued again, how many have finished.
  */
-export type RecoverProgress = { total: number, done: number, finished: boolean, };
+export type RecoverProgress = { 
+/**
+ * Deliveries the recovery queued again.
+ */
+queued: number, delivered: number, 
+/**
+ * Given up after their retries ran out.
+ */
+gaveUp: number, 
+/**
+ * Failed again and waiting for their next retry.
+ */
+stillFailing: number, 
+/**
+ * Not tried since they were queued again.
+ */
+waiting: number, 
+/**
+ * Every queued delivery was delivered or given up.
+ */
+finished: boolean, };
 
 export type RecoverStarted = { queued: number, };
 
