@@ -151,6 +151,38 @@ async fn every_screen_fits_the_minimum_window() {
     while app.count(".alert-dismiss").await > 0 {
         app.click(".alert-dismiss").await;
     }
+
+    // A refused save scrolls the first error into view, even when it sits at the top of a long form
+    // that was scrolled to its end (at 900×600 the form is taller than the window).
+    app.click("#add-hook").await;
+    app.wait_for("#hook-modal").await;
+    app.client
+        .execute(
+            "document.querySelector('#hook-modal').closest('.backdrop').scrollTop = 100000;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.click("#hook-submit").await;
+    app.wait_for("#hook-modal .field-error").await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let seen = app
+        .client
+        .execute(
+            "const r = document.querySelector('#hook-modal .field-error').getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        seen,
+        serde_json::json!(true),
+        "the first error is off screen"
+    );
+    app.click("#hook-close").await;
+    app.wait_count("#hook-modal", 0).await;
+
     app.click("#lock-button").await;
     app.wait_for("#unlock-code").await;
     probe(&app, "unlock", &mut found).await;
