@@ -52,3 +52,14 @@ fn a_database_from_a_newer_schema_is_refused_and_left_untouched() {
     let after = std::fs::read(t.path().join("hookdesk.db")).unwrap();
     assert_eq!(before, after);
 }
+
+/// `hookdesk status` names the backend beside the version, data directory and schema version.
+#[test]
+fn status_names_the_backend_and_the_schema() {
+    let t = TestDir::new();
+    let out = crate::support::cli::run(&t.path(), None, &["status"], &[]);
+    let v = crate::support::cli::ok_json(&out);
+    assert_eq!(v["backend"], "sqlite");
+    assert_eq!(v["schemaVersion"], known_schema_version());
+    assert_eq!(v["dataDir"], t.path().display().to_string());
+}

@@ -9,6 +9,8 @@ use crate::Result;
 pub struct AppStatus {
     pub version: String,
     pub data_dir: String,
+    /// Where the data lives: "sqlite" (the file in the data directory) is the only backend so far.
+    pub backend: String,
     pub schema_version: i64,
 }
 
@@ -16,6 +18,7 @@ pub fn app_status(db: &Db) -> Result<AppStatus> {
     Ok(AppStatus {
         version: crate::VERSION.to_string(),
         data_dir: db.data_dir().display().to_string(),
+        backend: "sqlite".to_string(),
         schema_version: db.schema_version()?,
     })
 }

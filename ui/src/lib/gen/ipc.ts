@@ -77,7 +77,11 @@ export type IpcError = { code: ErrorCode, message: string, field?: string, };
 /**
  * What the app shell's status panel shows.
  */
-export type AppStatus = { version: string, dataDir: string, schemaVersion: number, };
+export type AppStatus = { version: string, dataDir: string, 
+/**
+ * Where the data lives: "sqlite" (the file in the data directory) is the only backend so far.
+ */
+backend: string, schemaVersion: number, };
 
 export type Role = "admin" | "manager" | "support";
 
