@@ -206,7 +206,52 @@ impl App {
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         stop_driver(&mut self.driver);
+        end_app(&self.data_dir);
         self.closed = true;
+    }
+}
+
+/// The app processes running on `data_dir` (matched on their command line).
+fn app_pids(data_dir: &Path) -> Vec<i32> {
+    let wanted = data_dir.display().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                let args: Vec<String> = c
+                    .split(|b| *b == 0)
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect();
+                args.first()
+                    .is_some_and(|a| a.ends_with("hookdesk-desktop"))
+                    && args.contains(&wanted)
+            })
+        })
+        .collect()
+}
+
+/// A closed window keeps delivering in the background, so the app can outlive the WebDriver session.
+/// A test that launches again on the same data directory would then only focus the old instance: wait
+/// for it to go, and end it (SIGTERM, which drains) if it does not.
+fn end_app(data_dir: &Path) {
+    for (signal, wait) in [(0, 3), (libc::SIGTERM, 10), (libc::SIGKILL, 5)] {
+        if signal != 0 {
+            for pid in app_pids(data_dir) {
+                unsafe {
+                    libc::kill(pid, signal);
+                }
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(wait);
+        while Instant::now() < deadline {
+            if app_pids(data_dir).is_empty() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 
@@ -231,6 +276,7 @@ impl Drop for App {
     fn drop(&mut self) {
         if !self.closed {
             stop_driver(&mut self.driver);
+            end_app(&self.data_dir);
         }
     }
 }
