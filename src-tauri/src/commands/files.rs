@@ -56,6 +56,21 @@ pub struct SavedFile {
     pub truncated: bool,
 }
 
+/// Writes `bytes` to the path the dialog gave and says what was saved.
+fn write_chosen(
+    path: &std::path::Path,
+    bytes: &[u8],
+    rows: Option<usize>,
+    truncated: bool,
+) -> Result<SavedFile> {
+    std::fs::write(path, bytes)?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+        rows,
+        truncated,
+    })
+}
+
 /// A backup written while the engine runs (`hookdesk backup`), to the file chosen in the save dialog.
 #[tauri::command]
 pub async fn backup_save_as<R: Runtime>(
@@ -92,12 +107,13 @@ pub async fn deliveries_export_csv<R: Runtime>(
         let Some(path) = choose(&app, "hookdesk-deliveries.csv", ("CSV", &["csv"]))? else {
             return Ok(None);
         };
-        std::fs::write(&path, export.csv.as_bytes())?;
-        Ok(Some(SavedFile {
-            path: path.display().to_string(),
-            rows: Some(export.rows),
-            truncated: export.truncated,
-        }))
+        write_chosen(
+            &path,
+            export.csv.as_bytes(),
+            Some(export.rows),
+            export.truncated,
+        )
+        .map(Some)
     })
     .await
 }
@@ -118,12 +134,7 @@ pub async fn recovery_codes_save_as<R: Runtime>(
         let Some(path) = choose(&app, "hookdesk-recovery-codes.txt", ("Text", &["txt"]))? else {
             return Ok(None);
         };
-        std::fs::write(&path, text.as_bytes())?;
-        Ok(Some(SavedFile {
-            path: path.display().to_string(),
-            rows: None,
-            truncated: false,
-        }))
+        write_chosen(&path, text.as_bytes(), None, false).map(Some)
     })
     .await
 }

@@ -1,4 +1,4 @@
-use hookdesk_e2e::{cli, cli_session, next_totp_step, totp_now, App, Receiver};
+use hookdesk_e2e::{cli, cli_session, App, Receiver};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
@@ -16,20 +16,12 @@ async fn send_a_test_then_see_a_live_event_in_the_log_and_resend_it() {
     app.add_store("store-1", "Downtown").await;
 
     // A loopback target needs the private-network opt-in, which needs a fresh code.
-    app.go("Webhooks").await;
-    app.click("#add-hook").await;
-    app.fill("#hook-label", "Local POS").await;
-    app.fill("#hook-url", &format!("http://{}/hooks", receiver.addr))
-        .await;
-    app.click("input.hook-event[value='transaction.sale.success']")
-        .await;
-    app.select("#hook-auth-kind", "none").await;
-    app.select("#hook-signature-kind", "none").await;
-    app.click("#hook-allow-private").await;
-    next_totp_step().await;
-    app.fill("#hook-totp", &totp_now(&enrolled.secret)).await;
-    app.click("#hook-submit").await;
-    app.wait_count(".hook-row", 1).await;
+    app.add_local_hook(
+        &enrolled,
+        "Local POS",
+        &format!("http://{}/hooks", receiver.addr),
+    )
+    .await;
 
     // Send test: the receiver's answer is shown in the window.
     app.click(".hook-test").await;
