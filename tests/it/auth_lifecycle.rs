@@ -24,7 +24,9 @@ fn audit_actions(env: &Env) -> Vec<String> {
     let mut stmt = conn
         .prepare("SELECT action FROM audit_log ORDER BY id")
         .unwrap();
-    let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+    let rows = stmt
+        .query_map(hookdesk_core::args![], |r| r.get(0))
+        .unwrap();
     rows.collect::<Result<_, _>>().unwrap()
 }
 
@@ -35,7 +37,7 @@ fn user_row(env: &Env, name: &str) -> (Option<Vec<u8>>, bool, i64) {
         .query_row(
             "SELECT totp_secret, totp_confirmed, (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = u.id)
              FROM users u WHERE name = ?1",
-            [name],
+            hookdesk_core::args![name],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap()
@@ -294,7 +296,9 @@ fn only_admins_manage_users_and_everyone_manages_their_own_account() {
             .prepare("SELECT name, role, disabled_at, totp_confirmed FROM users ORDER BY id")
             .unwrap();
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_map(hookdesk_core::args![], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .unwrap();
         rows.collect::<Result<_, _>>().unwrap()
     };

@@ -27,7 +27,7 @@ fn code(env: &Env, u: &User) -> String {
         .conn()
         .query_row(
             "SELECT last_totp_step FROM users WHERE name = ?1",
-            [&u.name],
+            hookdesk_core::args![&u.name],
             |r| r.get(0),
         )
         .unwrap();
@@ -163,7 +163,7 @@ fn reset_2fa_disable_enable_and_role_through_the_cli() {
         .conn()
         .execute(
             "UPDATE users SET disabled_at = 1 WHERE role = 'admin' AND name != 'val'",
-            [],
+            hookdesk_core::args![],
         )
         .unwrap();
     let out = run(
@@ -441,7 +441,10 @@ fn disable_enable_and_role_run_without_a_code_right_after_unlocking() {
     env.ctx
         .db
         .conn()
-        .execute("UPDATE sessions SET unlocked_at = ?1", [ten_minutes_ago])
+        .execute(
+            "UPDATE sessions SET unlocked_at = ?1",
+            hookdesk_core::args![ten_minutes_ago],
+        )
         .unwrap();
     for args in [
         &["user", "disable", "mona"][..],

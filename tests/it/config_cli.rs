@@ -18,7 +18,7 @@ const CANARY: &str = "cli-token-canary-4321";
 
 /// A data dir with an enrolled admin and an unlocked session on the real clock (the binary's clock).
 fn unlocked(dir: &TestDir) -> (Ctx, String) {
-    let ctx = Ctx::open_with_clock(&dir.path(), Arc::new(SystemClock)).unwrap();
+    let ctx = crate::support::open_ctx(&dir.path(), Arc::new(SystemClock)).unwrap();
     let (_, enrollment) =
         auth::create_admin(&ctx, "ann", &Secret::new("admin-password-1")).unwrap();
     let signed = auth::sign_in(&ctx, "ann", &Secret::new("admin-password-1")).unwrap();

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use hookdesk_core::auth;
 use hookdesk_core::clock::{Clock, SystemClock};
 use hookdesk_core::domain::Secret;
-use hookdesk_core::Ctx;
 
 use crate::config_cli::{err, ok};
 use crate::support::accounts::code_at;
@@ -18,7 +17,7 @@ const STEP_MS: i64 = 30_000;
 /// An unlocked admin session whose enrollment used the previous time step, so the current and the next
 /// step's codes are both still unused: two fresh-code commands without waiting for the clock.
 fn unlocked(dir: &TestDir) -> (String, String) {
-    let ctx = Ctx::open_with_clock(&dir.path(), Arc::new(SystemClock)).unwrap();
+    let ctx = crate::support::open_ctx(&dir.path(), Arc::new(SystemClock)).unwrap();
     let (_, enrollment) =
         auth::create_admin(&ctx, "ann", &Secret::new("admin-password-1")).unwrap();
     let signed = auth::sign_in(&ctx, "ann", &Secret::new("admin-password-1")).unwrap();

@@ -56,7 +56,7 @@ fn create_show_list_update_delete() {
         let mut st = conn
             .prepare("SELECT action FROM audit_log ORDER BY id")
             .unwrap();
-        st.query_map([], |r| r.get(0))
+        st.query_map(hookdesk_core::args![], |r| r.get(0))
             .unwrap()
             .map(|r| r.unwrap())
             .collect()
@@ -166,7 +166,7 @@ fn every_rejection_names_its_field_and_writes_nothing() {
         .conn()
         .query_row(
             "SELECT COUNT(*) FROM audit_log WHERE action NOT LIKE 'user.%'",
-            [],
+            hookdesk_core::args![],
             |r| r.get(0),
         )
         .unwrap();

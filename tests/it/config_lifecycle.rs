@@ -22,7 +22,7 @@ fn snapshot(e: &Env) -> Vec<String> {
         "SELECT COUNT(*) FROM audit_log",
     ] {
         let mut stmt = conn.prepare(sql).unwrap();
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0).or_else(|_| r.get::<_, i64>(0).map(|n| n.to_string()))).unwrap();
+        let rows = stmt.query_map(hookdesk_core::args![], |r| r.get::<_, String>(0).or_else(|_| r.get::<_, i64>(0).map(|n| n.to_string()))).unwrap();
         out.extend(rows.map(Result::unwrap));
     }
     out

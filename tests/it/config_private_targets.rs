@@ -37,7 +37,9 @@ fn count_hooks(env: &Env) -> i64 {
     env.ctx
         .db
         .conn()
-        .query_row("SELECT COUNT(*) FROM hooks", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM hooks", hookdesk_core::args![], |r| {
+            r.get(0)
+        })
         .unwrap()
 }
 

@@ -68,7 +68,7 @@ fn no_secret_reaches_the_database_files_in_plain_text() {
     let audit: Vec<String> = {
         let conn = e.ctx.db.conn();
         let mut st = conn.prepare("SELECT detail FROM audit_log").unwrap();
-        st.query_map([], |r| r.get(0))
+        st.query_map(hookdesk_core::args![], |r| r.get(0))
             .unwrap()
             .map(|r| r.unwrap())
             .collect()
@@ -119,7 +119,7 @@ fn a_secret_moved_to_another_row_does_not_decrypt() {
         .conn()
         .execute(
             "UPDATE hooks SET auth_secret = (SELECT auth_secret FROM hooks WHERE id = ?1) WHERE id = ?2",
-            [&h1.id, &h2.id],
+            hookdesk_core::args![&h1.id, &h2.id],
         )
         .unwrap();
     assert_eq!(

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookdesk_core::catalog::{sample, EventType};
+use hookdesk_core::config;
 use hookdesk_core::domain::{AuthInput, HookInput, Secret};
-use hookdesk_core::{config, Ctx};
 use serde_json::{json, Value};
 
 use hookdesk_core::auth::{self, Permission, Role};
@@ -49,7 +49,9 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
             .unwrap()
     };
     let secret_hook = {
-        let ctx = Ctx::open(&old).unwrap();
+        let ctx =
+            crate::support::open_ctx(&old, std::sync::Arc::new(hookdesk_core::clock::SystemClock))
+                .unwrap();
         let input = HookInput {
             allow_private_network: true,
             auth: AuthInput::Bearer {
@@ -217,8 +219,15 @@ async fn backup_while_serving_then_restore_with_the_right_key_only() {
     // The old session does not open the restored directory.
     let err = error_of(&run(&new, Some(&session), &["hook", "list"], &[]));
     assert_eq!(err["code"], "locked");
-    let ctx = Ctx::open(&new).unwrap();
-    let count = |sql: &str| -> i64 { ctx.db.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let ctx =
+        crate::support::open_ctx(&new, std::sync::Arc::new(hookdesk_core::clock::SystemClock))
+            .unwrap();
+    let count = |sql: &str| -> i64 {
+        ctx.db
+            .conn()
+            .query_row(sql, hookdesk_core::args![], |r| r.get(0))
+            .unwrap()
+    };
     assert_eq!(count("SELECT COUNT(*) FROM sessions"), 0);
     let events = count("SELECT COUNT(*) FROM events");
     assert!(events >= 50 && events as usize <= accepted.load(Ordering::SeqCst));

@@ -121,7 +121,11 @@ async fn the_file_stops_growing_under_steady_load_once_pruned() {
         e.ctx
             .db
             .conn()
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .query_row(
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+                hookdesk_core::args![],
+                |_| Ok(()),
+            )
             .unwrap();
         sizes.push(pages());
     }
@@ -174,8 +178,17 @@ async fn serve_prunes_old_finished_work_by_itself() {
             .await
             .unwrap()
     };
-    let ctx = hookdesk_core::Ctx::open(&path).unwrap();
-    let count = |sql: &str| -> i64 { ctx.db.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let ctx = crate::support::open_ctx(
+        &path,
+        std::sync::Arc::new(hookdesk_core::clock::SystemClock),
+    )
+    .unwrap();
+    let count = |sql: &str| -> i64 {
+        ctx.db
+            .conn()
+            .query_row(sql, hookdesk_core::args![], |r| r.get(0))
+            .unwrap()
+    };
     let stop = |mut c: std::process::Child| {
         let _ = Command::new("kill")
             .args(["-TERM", &c.id().to_string()])

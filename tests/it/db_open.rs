@@ -11,17 +11,21 @@ fn open_creates_a_wal_database_with_every_migration_recorded() {
     assert_eq!(db.schema_version().unwrap(), known_schema_version());
     let conn = db.conn();
     let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .query_row("PRAGMA journal_mode", hookdesk_core::args![], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
     let fk: i64 = conn
-        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .query_row("PRAGMA foreign_keys", hookdesk_core::args![], |r| r.get(0))
         .unwrap();
     assert_eq!(fk, 1);
     let n: i64 = conn
-        .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
+        .query_row(
+            "SELECT COUNT(*) FROM schema_migrations",
+            hookdesk_core::args![],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(n as usize, hookdesk_core::store::MIGRATIONS.len());
+    assert_eq!(n as usize, known_schema_version() as usize);
 }
 
 #[test]
@@ -40,7 +44,7 @@ fn a_database_from_a_newer_schema_is_refused_and_left_untouched() {
         db.conn()
             .execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?1, 'from the future')",
-                [known_schema_version() + 5],
+                hookdesk_core::args![known_schema_version() + 5],
             )
             .unwrap();
     }
@@ -59,7 +63,69 @@ fn status_names_the_backend_and_the_schema() {
     let t = TestDir::new();
     let out = crate::support::cli::run(&t.path(), None, &["status"], &[]);
     let v = crate::support::cli::ok_json(&out);
-    assert_eq!(v["backend"], "sqlite");
+    match t.database() {
+        None => {
+            assert_eq!(v["backend"], "sqlite");
+            assert_eq!(
+                v["database"],
+                t.path().join("hookdesk.db").display().to_string()
+            );
+        }
+        Some(db) => {
+            assert_eq!(v["backend"], "postgres");
+            assert_eq!(v["database"], db.masked());
+        }
+    }
     assert_eq!(v["schemaVersion"], known_schema_version());
     assert_eq!(v["dataDir"], t.path().display().to_string());
+}
+
+/// A database address is checked before anything opens, and its password is shown nowhere: not in a
+/// refusal, not when the server cannot be reached.
+#[test]
+fn a_database_address_is_checked_and_its_password_never_shown() {
+    let t = TestDir::new();
+    let bad = crate::support::cli::run(
+        &t.path(),
+        None,
+        &[
+            "--database",
+            "mysql://shop:canary-db-pw@127.0.0.1/x",
+            "status",
+        ],
+        &[],
+    );
+    assert_eq!(
+        crate::support::cli::error_code(&bad).as_deref(),
+        Some("invalid")
+    );
+    assert_eq!(
+        crate::support::cli::error_json(&bad).unwrap()["field"],
+        "database"
+    );
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    let unreachable = crate::support::cli::run(
+        &t.path(),
+        None,
+        &["status"],
+        &[(
+            "HOOKDESK_DATABASE_URL",
+            "postgres://shop:canary-db-pw@127.0.0.1:1/hookdesk",
+        )],
+    );
+    assert!(!unreachable.status.success());
+    assert_eq!(
+        crate::support::cli::error_code(&unreachable).as_deref(),
+        Some("database")
+    );
+    for out in [&bad, &unreachable] {
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains("canary-db-pw"), "{all}");
+    }
+    // Nothing was created in the data directory's own database file by the refused runs.
+    assert!(!t.path().join("hookdesk.db").exists());
 }

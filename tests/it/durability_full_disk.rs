@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use hookdesk_core::Ctx;
 use serde_json::{json, Value};
 
 use crate::engine_crash::{set_up_with_session, start_serve};
@@ -241,11 +240,20 @@ async fn a_full_disk_answers_503_loses_nothing_and_recovers() {
         let _ = c.wait();
     }
     // Nothing half-written: refused events left no row, every stored event has its delivery.
-    let ctx = Ctx::open(&data).unwrap();
+    let ctx = crate::support::open_ctx(
+        &data,
+        std::sync::Arc::new(hookdesk_core::clock::SystemClock),
+    )
+    .unwrap();
     let conn = ctx.db.conn();
-    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let count = |sql: &str| -> i64 {
+        conn.query_row(sql, hookdesk_core::args![], |r| r.get(0))
+            .unwrap()
+    };
     let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .query_row("PRAGMA integrity_check", hookdesk_core::args![], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(check, "ok");
     assert_eq!(count("SELECT COUNT(*) FROM events") as usize, want.len());
@@ -257,7 +265,7 @@ async fn a_full_disk_answers_503_loses_nothing_and_recovers() {
         let n: i64 = conn
             .query_row(
                 "SELECT COUNT(*) FROM events WHERE idem_key = ?1",
-                [key],
+                hookdesk_core::args![key],
                 |r| r.get(0),
             )
             .unwrap();

@@ -183,10 +183,18 @@ fn emit_prints_its_answer_only_after_the_log_is_synced() {
     let (session, _) = set_up_with_session(&path, "http://127.0.0.1:9/none");
     // An empty log, so the commit cannot trigger an automatic checkpoint (which syncs the log anyway).
     {
-        let ctx = hookdesk_core::Ctx::open(&path).unwrap();
+        let ctx = crate::support::open_ctx(
+            &path,
+            std::sync::Arc::new(hookdesk_core::clock::SystemClock),
+        )
+        .unwrap();
         let conn = ctx.db.conn();
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .unwrap();
+        conn.query_row(
+            "PRAGMA wal_checkpoint(TRUNCATE)",
+            hookdesk_core::args![],
+            |_| Ok(()),
+        )
+        .unwrap();
     }
     let trace = path.join("emit.strace");
     let data = sample(EventType::parse("t", EVENT).unwrap()).to_string();

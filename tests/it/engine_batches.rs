@@ -1,10 +1,7 @@
 //! Batched writes: ingest's batch gives each event its own answer, and the background checkpoints keep
 //! the write-ahead log bounded while commits never pause.
 
-use std::sync::Arc;
-
 use hookdesk_core::catalog::{sample, EventType};
-use hookdesk_core::delivery::checkpoint::Checkpointer;
 use hookdesk_core::delivery::outbox::{enqueue_batch, NewEvent};
 use hookdesk_core::Error;
 
@@ -50,7 +47,7 @@ fn each_event_in_a_batch_is_answered_on_its_own() {
 fn the_log_starts_over_while_commits_never_pause() {
     let e = Eng::new();
     let wal = e._dir.path().join("hookdesk.db-wal");
-    let checkpoints = Checkpointer::start(Arc::clone(&e.ctx)).expect("checkpointer");
+    let checkpoints = e.ctx.db.start_checkpoints().expect("checkpointer");
     e.ctx
         .db
         .conn()
@@ -62,10 +59,14 @@ fn the_log_starts_over_while_commits_never_pause() {
     // between batches): the log is never idle long enough for a checkpoint to catch up on its own.
     for i in 0..2_560 {
         let conn = e.ctx.db.conn();
-        conn.execute("INSERT INTO filler (b) VALUES (?1)", [&blob])
-            .unwrap();
+        conn.execute(
+            "INSERT INTO filler (b) VALUES (?1)",
+            hookdesk_core::args![&blob],
+        )
+        .unwrap();
         if i % 16 == 0 {
-            conn.execute("DELETE FROM filler", []).unwrap();
+            conn.execute("DELETE FROM filler", hookdesk_core::args![])
+                .unwrap();
         }
         drop(conn);
         std::thread::sleep(std::time::Duration::from_micros(500));
@@ -81,7 +82,9 @@ fn the_log_starts_over_while_commits_never_pause() {
         .ctx
         .db
         .conn()
-        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .query_row("PRAGMA wal_autocheckpoint", hookdesk_core::args![], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(
         auto, 1000,

@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::config;
-use hookdesk_core::Ctx;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -156,7 +155,9 @@ pub(crate) fn set_up_with_session(dir: &Path, receiver_url: &str) -> (String, St
         None,
     );
     {
-        let ctx = Ctx::open(dir).expect("open data dir");
+        let ctx =
+            crate::support::open_ctx(dir, std::sync::Arc::new(hookdesk_core::clock::SystemClock))
+                .expect("open data dir");
         let input = hookdesk_core::domain::HookInput {
             allow_private_network: true,
             ..hook_input(receiver_url, &[EVENT])
@@ -266,11 +267,19 @@ async fn events_survive_sigkill_of_serve() {
     let ids = poster.await.unwrap();
     assert_eq!(ids.len(), events);
 
-    let ctx = Ctx::open(&path).unwrap();
+    let ctx = crate::support::open_ctx(
+        &path,
+        std::sync::Arc::new(hookdesk_core::clock::SystemClock),
+    )
+    .unwrap();
     let open = "SELECT COUNT(*) FROM deliveries WHERE status IN ('pending','delivering','failed')";
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        let n: i64 = ctx.db.conn().query_row(open, [], |r| r.get(0)).unwrap();
+        let n: i64 = ctx
+            .db
+            .conn()
+            .query_row(open, hookdesk_core::args![], |r| r.get(0))
+            .unwrap();
         if n == 0 {
             break;
         }
@@ -325,10 +334,15 @@ async fn events_survive_sigkill_of_serve() {
 
     let conn = ctx.db.conn();
     let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .query_row("PRAGMA integrity_check", hookdesk_core::args![], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(check, "ok");
-    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let count = |sql: &str| -> i64 {
+        conn.query_row(sql, hookdesk_core::args![], |r| r.get(0))
+            .unwrap()
+    };
     assert_eq!(count("SELECT COUNT(*) FROM events") as usize, events);
     assert_eq!(
         count("SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded'") as usize,

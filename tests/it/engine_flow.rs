@@ -123,7 +123,7 @@ fn state(e: &Eng, id: i64) -> (String, i64, Option<String>) {
         .conn()
         .query_row(
             "SELECT status, attempts, last_error FROM deliveries WHERE id = ?1",
-            [id],
+            hookdesk_core::args![id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .unwrap()
@@ -183,7 +183,7 @@ async fn an_offline_pos_gets_only_the_check_and_the_rest_is_skipped() {
             .conn()
             .query_row(
                 "SELECT result FROM attempts WHERE delivery_id = ?1",
-                [ids[0]],
+                hookdesk_core::args![ids[0]],
                 |r| r.get::<_, String>(0),
             )
             .unwrap(),
@@ -348,7 +348,7 @@ async fn a_no_stops_only_its_own_destination_order_and_try() {
                 .conn()
                 .query_row(
                     "SELECT hook_id = ?2 AND event_type != 'is_online' FROM deliveries WHERE id = ?1",
-                    rusqlite::params![id, down_hook],
+                    hookdesk_core::args![id, down_hook],
                     |r| r.get::<_, bool>(0),
                 )
                 .unwrap()

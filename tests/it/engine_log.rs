@@ -294,7 +294,7 @@ async fn the_log_shows_the_body_sent_without_storing_it_again() {
         .conn()
         .query_row(
             "SELECT request_body, request_body_sha256 FROM attempts WHERE delivery_id = ?1",
-            [id],
+            hookdesk_core::args![id],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .unwrap();
@@ -326,7 +326,7 @@ async fn the_log_shows_the_body_sent_without_storing_it_again() {
             "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, request_url,
                                    request_headers, request_body, response_headers, response_body)
              VALUES (?1, 'live', 2, 0, 1, 'https://example.com/h', '[]', '{\"kept\":true}', '[]', '')",
-            [id],
+            hookdesk_core::args![id],
         )
         .unwrap();
     let shown = log::attempts(&e.ctx, &support, id).unwrap();

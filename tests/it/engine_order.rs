@@ -194,8 +194,8 @@ async fn a_hanging_receiver_does_not_delay_another_hook() {
         let mut st = conn
             .prepare("SELECT error_kind FROM attempts WHERE error_kind IS NOT NULL")
             .unwrap();
-        let rows = st.query_map([], |r| r.get(0)).unwrap();
-        rows.collect::<rusqlite::Result<_>>().unwrap()
+        let rows = st.query_map(hookdesk_core::args![], |r| r.get(0)).unwrap();
+        rows.collect::<hookdesk_core::Result<_>>().unwrap()
     };
     assert_eq!(kinds, ["timeout", "timeout"]);
 }
@@ -285,7 +285,7 @@ fn a_lease_held_by_a_dead_process_is_taken_over_at_once() {
         .conn()
         .execute(
             "INSERT INTO engine_lease (id, owner, pid, expires_at) VALUES (1, 'gone', ?1, ?2)",
-            rusqlite::params![dead_pid, T0 + LEASE_TTL_MS],
+            hookdesk_core::args![dead_pid, T0 + LEASE_TTL_MS],
         )
         .unwrap();
     let next = EngineLease::new();

@@ -271,7 +271,7 @@ fn row(e: &Eng, hook: &str) -> Row {
                     length(CAST(a.response_body AS BLOB)), d.status, d.next_attempt_at
              FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
              WHERE d.hook_id = ?1",
-            [hook],
+            hookdesk_core::args![hook],
             |r| {
                 Ok(Row {
                     status_code: r.get(0)?,

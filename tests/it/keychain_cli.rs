@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use hookdesk_core::clock::SystemClock;
 use hookdesk_core::crypto::{TestKeyStore, KEY_FILE};
-use hookdesk_core::Ctx;
 use serde_json::Value;
 
 use crate::keychain_open::{expected_check, stored_check};
@@ -41,9 +40,12 @@ fn assert_ok(o: &Output) {
 }
 
 fn users(dir: &Path) -> i64 {
-    let conn = rusqlite::Connection::open(dir.join("hookdesk.db")).unwrap();
-    conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
-        .unwrap()
+    let db = crate::support::raw_db(dir);
+    let conn = db.conn();
+    conn.query_row("SELECT COUNT(*) FROM users", hookdesk_core::args![], |r| {
+        r.get(0)
+    })
+    .unwrap()
 }
 
 #[test]
@@ -60,7 +62,7 @@ fn the_master_key_variable_wins_over_a_key_file() {
     ));
     assert_eq!(stored_check(&dir.path()), Some(expected_check(&env_key)));
     // Without the variable the key file is found, and it is not the key the data was written with.
-    let err = Ctx::open_with(
+    let err = crate::support::open_ctx_with(
         &dir.path(),
         Arc::new(SystemClock),
         &TestKeyStore::unavailable(),

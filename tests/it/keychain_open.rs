@@ -19,7 +19,7 @@ use crate::support::TestDir;
 const PASSWORD: &str = "keychain-password-1";
 
 fn open_ctx(dir: &Path, store: &dyn KeyStore) -> Result<Ctx, Error> {
-    Ctx::open_with(dir, Arc::new(SystemClock), store)
+    crate::support::open_ctx_with(dir, Arc::new(SystemClock), store)
 }
 
 /// The check value, computed here from its definition rather than by the code under test.
@@ -31,10 +31,11 @@ pub fn expected_check(key_hex: &str) -> String {
 }
 
 pub fn stored_check(dir: &Path) -> Option<String> {
-    let conn = rusqlite::Connection::open(dir.join("hookdesk.db")).unwrap();
+    let db = crate::support::raw_db(dir);
+    let conn = db.conn();
     conn.query_row(
         "SELECT value FROM app_settings WHERE key = ?1",
-        [KEY_CHECK_SETTING],
+        hookdesk_core::args![KEY_CHECK_SETTING],
         |r| r.get(0),
     )
     .ok()
@@ -245,11 +246,11 @@ fn a_damaged_keychain_entry_is_an_error_not_a_new_key() {
 
 /// Makes the data look as written before key check values existed.
 fn forget_check_value(dir: &std::path::Path) {
-    rusqlite::Connection::open(dir.join("hookdesk.db"))
-        .unwrap()
+    crate::support::raw_db(dir)
+        .conn()
         .execute(
             "DELETE FROM app_settings WHERE key = ?1",
-            [KEY_CHECK_SETTING],
+            hookdesk_core::args![KEY_CHECK_SETTING],
         )
         .unwrap();
 }

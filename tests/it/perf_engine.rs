@@ -42,7 +42,7 @@ fn matching(ctx: &Ctx) -> Vec<String> {
 }
 
 fn other_process(e: &Eng) -> Ctx {
-    Ctx::open_with_clock(&e._dir.path(), Arc::new(e.clock.clone())).unwrap()
+    crate::support::open_ctx(&e._dir.path(), Arc::new(e.clock.clone())).unwrap()
 }
 
 #[test]
@@ -91,7 +91,11 @@ fn hand_edits_and_engine_writes_reach_the_copy() {
     assert_eq!(matching(&e.ctx), both);
 
     let edit = |sql: &str, id: &str| {
-        e.ctx.db.conn().execute(sql, [id]).unwrap();
+        e.ctx
+            .db
+            .conn()
+            .execute(sql, hookdesk_core::args![id])
+            .unwrap();
     };
     edit("DELETE FROM hook_events WHERE hook_id = ?1", &a);
     assert_eq!(matching(&e.ctx), vec![b.clone()]);
@@ -122,7 +126,7 @@ fn a_claim_fills_each_destination_up_to_its_limit_lapsed_leases_included() {
         .execute(
             "UPDATE deliveries SET status = 'delivering', lease_until = ?2
              WHERE id = (SELECT MAX(id) FROM deliveries WHERE dest = ?1)",
-            rusqlite::params![dx, e.now() - 1],
+            hookdesk_core::args![dx, e.now() - 1],
         )
         .unwrap();
     let busy = std::collections::HashMap::from([(dx.clone(), 1)]);

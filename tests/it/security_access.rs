@@ -105,7 +105,7 @@ fn world() -> World {
         .conn()
         .query_row(
             "SELECT id FROM deliveries WHERE hook_id = ?1",
-            [&base.id],
+            hookdesk_core::args![&base.id],
             |r| r.get(0),
         )
         .unwrap();
@@ -256,7 +256,7 @@ fn set_dead(w: &World) {
         .conn()
         .execute(
             "UPDATE deliveries SET status = 'dead' WHERE id = ?1",
-            [w.delivery_id],
+            hookdesk_core::args![w.delivery_id],
         )
         .unwrap();
 }
@@ -325,7 +325,7 @@ fn state_counts(w: &World) -> Vec<i64> {
     ]
     .iter()
     .map(|q| {
-        conn.query_row(q, [], |r| r.get(0))
+        conn.query_row(q, hookdesk_core::args![], |r| r.get(0))
             .unwrap_or_else(|e| panic!("{q}: {e}"))
     })
     .collect()

@@ -229,7 +229,7 @@ fn snapshot(ctx: &Ctx) -> Vec<i64> {
     ]
     .iter()
     .map(|q| {
-        conn.query_row(q, [], |r| r.get(0))
+        conn.query_row(q, hookdesk_core::args![], |r| r.get(0))
             .unwrap_or_else(|e| panic!("{q}: {e}"))
     })
     .collect()
@@ -302,7 +302,11 @@ fn fixture(env: Env, admin: &Actor, admin_secret: &str) -> Fixture {
         .ctx
         .db
         .conn()
-        .query_row("SELECT MAX(id) FROM deliveries", [], |r| r.get(0))
+        .query_row(
+            "SELECT MAX(id) FROM deliveries",
+            hookdesk_core::args![],
+            |r| r.get(0),
+        )
         .unwrap();
     Fixture {
         env,
@@ -482,13 +486,13 @@ fn operations<'a>(
             Box::new(move |a| {
                 ctx.db.conn().execute(
                     "UPDATE deliveries SET status = 'dead' WHERE id = ?1",
-                    [delivery],
+                    hookdesk_core::args![delivery],
                 )?;
                 let r = log::resend(ctx, a, delivery).map(drop);
                 // A refused resend leaves it dead; put it back to pending so the snapshot compares alike.
                 ctx.db.conn().execute(
                     "UPDATE deliveries SET status = 'pending' WHERE id = ?1",
-                    [delivery],
+                    hookdesk_core::args![delivery],
                 )?;
                 r
             }),
@@ -543,8 +547,9 @@ fn every_gated_operation_refuses_the_roles_design_leaves_out() {
     let secret = team[0].secret.clone();
     let f = fixture(env, &actors[0], &secret);
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let ctx =
-        Arc::new(Ctx::open_with_clock(&f.env.dir.path(), Arc::new(f.env.clock.clone())).unwrap());
+    let ctx = Arc::new(
+        crate::support::open_ctx(&f.env.dir.path(), Arc::new(f.env.clock.clone())).unwrap(),
+    );
     let engine = Engine::new(ctx).unwrap();
     let ops = operations(&f, &rt, &engine);
     assert!(ops.len() >= 25);

@@ -277,7 +277,11 @@ fn hook_json() -> impl Strategy<Value = Value> {
 fn count(ctx: &Ctx, table: &str) -> i64 {
     ctx.db
         .conn()
-        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .query_row(
+            &format!("SELECT COUNT(*) FROM {table}"),
+            hookdesk_core::args![],
+            |r| r.get(0),
+        )
         .unwrap()
 }
 
@@ -382,7 +386,8 @@ fn ingest_bodies_get_4xx_or_202_and_refused_ones_queue_nothing() {
         .1
         .expose()
         .to_string();
-    let ctx = Arc::new(Ctx::open_with_clock(&env.dir.path(), Arc::new(env.clock.clone())).unwrap());
+    let ctx =
+        Arc::new(crate::support::open_ctx(&env.dir.path(), Arc::new(env.clock.clone())).unwrap());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let addr = rt.block_on(async {
         let (addr, listener) = ingest::bind("127.0.0.1:0").await.unwrap();

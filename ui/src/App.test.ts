@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import App from './App.svelte';
 import { nav } from './lib/shell/nav.svelte';
 
-const STATUS = { version: '0.1.0', dataDir: '/tmp/hd', backend: 'sqlite', schemaVersion: 3 };
+const STATUS = {
+  version: '0.1.0',
+  dataDir: '/tmp/hd',
+  backend: 'sqlite',
+  database: '/tmp/hd/hookdesk.db',
+  schemaVersion: 3,
+};
 const ADMIN = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: true, disabled: false, lockedUntilMs: null, createdAtMs: 1 };
 
 function el(container: HTMLElement, selector: string): HTMLElement {

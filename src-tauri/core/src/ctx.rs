@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::{load_data_key, system_key_store, DataKey, KeyStore};
-use crate::store::Db;
+use crate::store::{DatabaseUrl, Db};
 use crate::Result;
 
 /// Everything a core operation needs: the database, the data key and the clock.
@@ -40,7 +40,19 @@ impl Ctx {
     /// Opens with an explicit key store; the order keys are looked up in is on
     /// [`crate::crypto::load_data_key`]. A key that does not match the data refuses to open.
     pub fn open_with(data_dir: &Path, clock: Arc<dyn Clock>, store: &dyn KeyStore) -> Result<Ctx> {
-        let db = Db::open(data_dir)?;
+        let database = crate::store::database_from_env()?;
+        Self::open_at(data_dir, database.as_ref(), clock, store)
+    }
+
+    /// Opens with an explicit database: `None` is the SQLite file in `data_dir`. The data key is looked
+    /// up for `data_dir` either way.
+    pub fn open_at(
+        data_dir: &Path,
+        database: Option<&DatabaseUrl>,
+        clock: Arc<dyn Clock>,
+        store: &dyn KeyStore,
+    ) -> Result<Ctx> {
+        let db = Db::open_at(data_dir, database)?;
         let key = load_data_key(&db, store)?;
         Ok(Ctx {
             db,

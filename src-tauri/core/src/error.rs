@@ -26,8 +26,10 @@ pub enum Error {
          upgrade Hookdesk instead of opening it with this version"
     )]
     SchemaTooNew { found: i64, known: i64 },
-    #[error("database error: {0}")]
-    Db(#[from] rusqlite::Error),
+    /// A storage failure. Its text is the plain sentence of its kind; what the driver said is kept for
+    /// the process log ([`crate::store::DbError::detail`]).
+    #[error("{0}")]
+    Db(#[from] crate::store::DbError),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("{0}")]
@@ -127,16 +129,8 @@ impl Error {
     /// error, a database that cannot be opened or stays locked), not because of what was asked: trying
     /// again later may succeed. The ingest API answers these with 503 and `Retry-After`.
     pub fn is_storage_unavailable(&self) -> bool {
-        use rusqlite::ErrorCode as C;
         match self {
-            Error::Db(rusqlite::Error::SqliteFailure(e, _)) => matches!(
-                e.code,
-                C::DiskFull
-                    | C::SystemIoFailure
-                    | C::CannotOpen
-                    | C::DatabaseBusy
-                    | C::DatabaseLocked
-            ),
+            Error::Db(e) => e.is_storage_unavailable(),
             Error::Io(e) => {
                 e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
             }
@@ -164,12 +158,7 @@ impl Error {
     /// text stays in the process log).
     pub fn plain_message(&self) -> String {
         match self {
-            Error::Db(_) if self.is_storage_unavailable() => {
-                "the database cannot be written right now (the disk may be full or the database busy); \
-                 try again in a moment"
-                    .into()
-            }
-            Error::Db(_) => "the database could not complete the request".into(),
+            Error::Db(e) => e.to_string(),
             Error::Io(_) if self.is_storage_unavailable() => "the disk is full".into(),
             Error::Io(e) => format!("a file could not be read or written ({})", e.kind()),
             other => other.message(),
@@ -217,16 +206,10 @@ mod tests {
 
     #[test]
     fn a_full_disk_is_a_storage_error_and_bad_input_is_not() {
-        let full = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-            None,
-        );
-        assert!(Error::Db(full).is_storage_unavailable());
+        use crate::store::{DbError, DbErrorKind};
+        assert!(Error::Db(DbError::new(DbErrorKind::Full, "disk full")).is_storage_unavailable());
         assert!(Error::Io(std::io::Error::from_raw_os_error(28)).is_storage_unavailable());
-        let constraint = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
-            None,
-        );
+        let constraint = DbError::new(DbErrorKind::Constraint, "FOREIGN KEY constraint failed");
         assert!(!Error::Db(constraint).is_storage_unavailable());
         assert!(!Error::invalid("store", "unknown").is_storage_unavailable());
     }
@@ -240,18 +223,24 @@ mod tests {
 
     #[test]
     fn database_and_file_errors_have_plain_messages() {
-        let driver = rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
-            Some("UNIQUE constraint failed: hooks.id".into()),
+        let driver = crate::store::DbError::new(
+            crate::store::DbErrorKind::Constraint,
+            "UNIQUE constraint failed: hooks.id",
         );
         let e = Error::Db(driver);
         assert_eq!(e.code(), "database");
-        assert!(
-            !e.plain_message().contains("UNIQUE"),
-            "{}",
-            e.plain_message()
-        );
-        assert!(e.to_string().contains("UNIQUE"));
+        // Neither the window's text, nor the CLI's, nor the error's own text passes on the driver's.
+        for shown in [
+            e.plain_message(),
+            e.message(),
+            e.to_string(),
+            e.to_payload().message,
+        ] {
+            assert!(!shown.contains("UNIQUE"), "{shown}");
+        }
+        if let Error::Db(d) = &e {
+            assert!(d.detail().contains("UNIQUE"));
+        }
         let io = Error::Io(std::io::Error::new(
             std::io::ErrorKind::PermissionDenied,
             "/secret/path: os error 13",

@@ -28,6 +28,9 @@ pub fn run_with_stdin(
             cmd.env(name, v);
         }
     }
+    if let Some(db) = super::database_of(dir) {
+        cmd.env(hookdesk_core::store::DATABASE_URL_ENV, db.unmasked());
+    }
     cmd.arg("--json")
         .arg("--data-dir")
         .arg(dir)

@@ -33,7 +33,7 @@ struct Member {
 static TEAMS: Mutex<Option<HashMap<String, Vec<Member>>>> = Mutex::new(None);
 
 fn team_key(ctx: &Ctx) -> String {
-    ctx.db.path().display().to_string()
+    ctx.db.describe()
 }
 
 fn members(ctx: &Ctx, role: Role) -> Vec<Member> {
@@ -66,7 +66,7 @@ fn unused_code(ctx: &Ctx, m: &Member) -> Option<String> {
         .conn()
         .query_row(
             "SELECT last_totp_step FROM users WHERE name = ?1",
-            [&m.name],
+            hookdesk_core::args![&m.name],
             |r| r.get(0),
         )
         .expect("user row");
@@ -82,7 +82,9 @@ fn recruit(ctx: &Ctx, role: Role) -> Member {
     let count: i64 = ctx
         .db
         .conn()
-        .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM users", hookdesk_core::args![], |r| {
+            r.get(0)
+        })
         .expect("count users");
     let name = format!("{}-user-{}", role.as_str(), members(ctx, role).len() + 1);
     let password = Secret::new(PASSWORD);
@@ -200,6 +202,10 @@ pub fn count(e: &Env, table: &str) -> i64 {
     e.ctx
         .db
         .conn()
-        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .query_row(
+            &format!("SELECT COUNT(*) FROM {table}"),
+            hookdesk_core::args![],
+            |r| r.get(0),
+        )
         .expect("count")
 }

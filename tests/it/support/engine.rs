@@ -28,8 +28,7 @@ impl Eng {
     pub fn new() -> Eng {
         let dir = TestDir::new();
         let clock = ManualClock::at(T0);
-        let ctx =
-            Arc::new(Ctx::open_with_clock(&dir.path(), Arc::new(clock.clone())).expect("open"));
+        let ctx = Arc::new(super::open_ctx(&dir.path(), Arc::new(clock.clone())).expect("open"));
         let engine = Engine::new(ctx.clone()).expect("engine");
         let e = Eng {
             ctx,
@@ -103,7 +102,7 @@ impl Eng {
         self.ctx
             .db
             .conn()
-            .query_row(sql, [], |r| r.get(0))
+            .query_row(sql, hookdesk_core::args![], |r| r.get(0))
             .expect("count")
     }
 
@@ -114,7 +113,7 @@ impl Eng {
             .conn()
             .query_row(
                 "SELECT status, attempts, next_attempt_at FROM deliveries WHERE id = ?1",
-                [id],
+                hookdesk_core::args![id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .expect("delivery")
@@ -125,8 +124,10 @@ impl Eng {
         let mut stmt = conn
             .prepare("SELECT id FROM deliveries ORDER BY id")
             .expect("prepare");
-        let rows = stmt.query_map([], |r| r.get(0)).expect("query");
-        rows.collect::<rusqlite::Result<_>>().expect("rows")
+        let rows = stmt
+            .query_map(hookdesk_core::args![], |r| r.get(0))
+            .expect("query");
+        rows.collect::<hookdesk_core::Result<_>>().expect("rows")
     }
 
     /// (enabled, failing_since_ms, disabled_reason) of a hook.
@@ -136,7 +137,7 @@ impl Eng {
             .conn()
             .query_row(
                 "SELECT enabled, failing_since_ms, disabled_reason FROM hooks WHERE id = ?1",
-                [id],
+                hookdesk_core::args![id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .expect("hook")

@@ -8,29 +8,126 @@ pub mod config;
 pub mod engine;
 pub mod team;
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use hmac::{Hmac, Mac};
 use hookdesk_core::clock::{Clock, ManualClock, SystemClock};
+use hookdesk_core::store::DatabaseUrl;
 use hookdesk_core::Ctx;
 
-/// An isolated data directory, removed when the test ends.
+/// The PostgreSQL server the suite runs against instead of SQLite (`make test` starts a throw-away
+/// one and runs the suite twice; see README, Tests): a URL to its maintenance database.
+pub const POSTGRES_ENV: &str = "HOOKDESK_TEST_POSTGRES";
+
+/// The server of [`POSTGRES_ENV`], when this run is the PostgreSQL one.
+pub fn postgres_server() -> Option<DatabaseUrl> {
+    let url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())?;
+    Some(
+        DatabaseUrl::parse(POSTGRES_ENV, &url)
+            .expect("HOOKDESK_TEST_POSTGRES is a postgres:// URL"),
+    )
+}
+
+/// For tests of what only the SQLite file has (its bytes on disk, its WAL, its syncs, backup files):
+/// true, after saying so, when this run is the PostgreSQL one.
+pub fn sqlite_only(what: &str) -> bool {
+    if postgres_server().is_some() {
+        eprintln!("SQLite only, not run on PostgreSQL: {what}");
+        return true;
+    }
+    false
+}
+
+/// Data directories whose data lives in a PostgreSQL database, so the CLI runner can name it.
+fn databases() -> &'static Mutex<HashMap<PathBuf, String>> {
+    static D: OnceLock<Mutex<HashMap<PathBuf, String>>> = OnceLock::new();
+    D.get_or_init(Default::default)
+}
+
+/// The database a test data directory uses (None: the SQLite file in it).
+pub fn database_of(dir: &Path) -> Option<DatabaseUrl> {
+    let map = databases().lock().unwrap_or_else(|e| e.into_inner());
+    map.get(dir)
+        .map(|u| DatabaseUrl::parse("database", u).expect("registered URL"))
+}
+
+/// An isolated data directory, removed when the test ends, with a PostgreSQL database of its own on
+/// the PostgreSQL run (created here, dropped at the end).
 pub struct TestDir {
     pub dir: tempfile::TempDir,
+    database: Option<String>,
 }
 
 impl TestDir {
     pub fn new() -> Self {
         // `make test` runs the suite with HOOKDESK_LOG=trace into one file that is then scanned for secrets.
         let _ = hookdesk_core::logging::init_from_env();
-        TestDir {
-            dir: tempfile::tempdir().expect("tempdir"),
-        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let database = postgres_server().map(|server| {
+            static N: AtomicU64 = AtomicU64::new(0);
+            let name = format!(
+                "hd_{}_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed),
+                rand_suffix()
+            );
+            let url = hookdesk_core::store::postgres::admin::create_database(&server, &name)
+                .expect("create the test's database");
+            databases()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(dir.path().to_path_buf(), url.unmasked());
+            name
+        });
+        TestDir { dir, database }
     }
     pub fn path(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }
+    /// The database this directory's data lives in, None for its SQLite file.
+    pub fn database(&self) -> Option<DatabaseUrl> {
+        database_of(self.dir.path())
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        if let (Some(name), Some(server)) = (&self.database, postgres_server()) {
+            databases()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(self.dir.path());
+            let _ = hookdesk_core::store::postgres::admin::drop_database(&server, name);
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(SystemClock.now_ms() as u64);
+    h.finish() as u32 % 100_000
+}
+
+/// Opens a data directory the way the product does, in the database the test gave it.
+pub fn open_ctx(dir: &Path, clock: Arc<dyn Clock>) -> hookdesk_core::Result<Ctx> {
+    open_ctx_with(
+        dir,
+        clock,
+        hookdesk_core::crypto::system_key_store().as_ref(),
+    )
+}
+
+/// As [`open_ctx`], with a given key store.
+pub fn open_ctx_with(
+    dir: &Path,
+    clock: Arc<dyn Clock>,
+    store: &dyn hookdesk_core::crypto::KeyStore,
+) -> hookdesk_core::Result<Ctx> {
+    Ctx::open_at(dir, database_of(dir).as_ref(), clock, store)
 }
 
 /// A data dir with a core handle on a manual clock: what every library-level test starts from.
@@ -50,7 +147,7 @@ impl Env {
     pub fn at(ms: i64) -> Env {
         let dir = TestDir::new();
         let clock = ManualClock::at(ms);
-        let ctx = Ctx::open_with_clock(&dir.path(), Arc::new(clock.clone())).expect("open ctx");
+        let ctx = open_ctx(&dir.path(), Arc::new(clock.clone())).expect("open ctx");
         Env { dir, clock, ctx }
     }
 
@@ -62,7 +159,7 @@ impl Env {
 
     /// A second, independent handle on the same data dir and clock (as after a restart).
     pub fn open_again(&self) -> Ctx {
-        Ctx::open_with_clock(&self.dir.path(), Arc::new(self.clock.clone())).expect("open ctx")
+        open_ctx(&self.dir.path(), Arc::new(self.clock.clone())).expect("open ctx")
     }
 
     pub fn now(&self) -> i64 {
@@ -121,4 +218,9 @@ fn independent_totp_matches_rfc_6238() {
     assert_eq!(totp(secret, 59), "287082");
     assert_eq!(totp(secret, 1_111_111_109), "081804");
     assert_eq!(totp(secret, 2_000_000_000), "279037");
+}
+
+/// The data directory's database without the data key: for looking at or changing rows directly.
+pub fn raw_db(dir: &Path) -> hookdesk_core::store::Db {
+    hookdesk_core::store::Db::open_at(dir, database_of(dir).as_ref()).expect("open the database")
 }

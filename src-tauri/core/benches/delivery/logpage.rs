@@ -36,14 +36,19 @@ fn copy_dir(from: &Path, to: &Path) -> BenchResult<()> {
 /// Adds events, deliveries and attempts (one each per new row, one in a thousand dead) until the
 /// database holds `target` attempts.
 fn grow(db: &Path, target: u64) -> BenchResult<u64> {
-    let conn = rusqlite::Connection::open(db)?;
+    let db = hookdesk_core::store::Db::open_at(db.parent().unwrap_or(Path::new(".")), None)?;
+    let conn = db.conn();
     conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;")?;
-    let have: i64 = conn.query_row("SELECT COUNT(*) FROM attempts", [], |r| r.get(0))?;
+    let have: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM attempts",
+        hookdesk_core::args![],
+        |r| r.get(0),
+    )?;
     let add = target.saturating_sub(have as u64) as i64;
     if add > 0 {
         let (max_event, max_delivery): (i64, i64) = conn.query_row(
             "SELECT (SELECT MAX(id) FROM events), (SELECT MAX(id) FROM deliveries)",
-            [],
+            hookdesk_core::args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         conn.execute_batch("BEGIN;")?;
@@ -56,7 +61,7 @@ fn grow(db: &Path, target: u64) -> BenchResult<u64> {
              FROM n JOIN st ON st.i = n.k % (SELECT COUNT(*) FROM hook_stores),
                   (SELECT * FROM events ORDER BY id LIMIT 1) t
              ORDER BY n.k",
-            [add],
+            hookdesk_core::args![add],
         )?;
         conn.execute(
             "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, status, attempts,
@@ -66,7 +71,7 @@ fn grow(db: &Path, target: u64) -> BenchResult<u64> {
                     CASE WHEN e.id % 1000 = 0 THEN 500 ELSE 200 END, e.created_at, e.created_at
              FROM events e JOIN hook_stores hs ON hs.store_id = e.store
              WHERE e.id > ?1 ORDER BY e.id",
-            [max_event],
+            hookdesk_core::args![max_event],
         )?;
         conn.execute(
             "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, request_url,
@@ -75,11 +80,15 @@ fn grow(db: &Path, target: u64) -> BenchResult<u64> {
                     t.request_headers, t.request_body, t.response_headers, t.response_body
              FROM deliveries d, (SELECT * FROM attempts ORDER BY id LIMIT 1) t
              WHERE d.id > ?1 ORDER BY d.id",
-            [max_delivery],
+            hookdesk_core::args![max_delivery],
         )?;
         conn.execute_batch("COMMIT; PRAGMA wal_checkpoint(TRUNCATE);")?;
     }
-    Ok(conn.query_row("SELECT COUNT(*) FROM attempts", [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM attempts",
+        hookdesk_core::args![],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
 }
 
 fn time_page(
@@ -122,7 +131,7 @@ pub fn run(source: &Ctx, session: &str, target: u64) -> BenchResult<LogPage> {
     let (hook, middle, event_id): (String, i64, String) = ctx.db.conn().query_row(
         "SELECT hook_id, (SELECT MAX(id) / 2 FROM deliveries), (SELECT event_id FROM events WHERE id = 2)
          FROM deliveries WHERE hook_id IS NOT NULL ORDER BY id DESC LIMIT 1",
-        [],
+        hookdesk_core::args![],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let page = |f: Filter| Filter {

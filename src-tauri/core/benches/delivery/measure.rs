@@ -41,10 +41,13 @@ pub fn ms(ns: u64) -> f64 {
 
 /// Bytes the database takes once its write-ahead log is folded in.
 pub fn db_bytes(ctx: &Ctx) -> BenchResult<u64> {
+    let Some(path) = ctx.db.path() else {
+        let size = hookdesk_core::data::retention::size(ctx)?;
+        return Ok(size.bytes as u64);
+    };
     ctx.db
         .conn()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-    let path = ctx.db.path();
     let mut total = std::fs::metadata(path)?.len();
     for suffix in ["-wal", "-shm"] {
         let mut p = path.as_os_str().to_owned();
@@ -68,7 +71,7 @@ pub fn settle(ctx: &Ctx) -> BenchResult<()> {
 
 /// Status counts from a connection of our own, so polling never waits on the engine's shared one.
 pub struct Watcher {
-    conn: rusqlite::Connection,
+    conn: hookdesk_core::store::Conn,
 }
 
 impl Watcher {
@@ -81,7 +84,7 @@ impl Watcher {
     pub fn count(&self, status: &str) -> BenchResult<u64> {
         let n: i64 = self.conn.query_row(
             "SELECT COUNT(*) FROM deliveries WHERE status = ?1",
-            [status],
+            hookdesk_core::args![status],
             |r| r.get(0),
         )?;
         Ok(n as u64)

@@ -1,6 +1,6 @@
 //! First-run setup, user management and installation-wide auth settings.
 
-use rusqlite::TransactionBehavior;
+use crate::args;
 use serde_json::json;
 
 use super::credentials::{check_new_password, hash_password, UserName};
@@ -25,9 +25,9 @@ pub fn create_admin(ctx: &Ctx, name: &str, password: &Secret) -> Result<(UserVie
     check_new_password(password)?;
     let hash = hash_password(password)?;
     let now = ctx.now_ms();
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     // Immediate: two first-run windows racing must not both create an admin.
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = conn.transaction()?;
     if users::count(&tx)? > 0 {
         return Err(Error::Conflict(
             "Hookdesk is already set up: sign in instead".into(),
@@ -79,8 +79,8 @@ pub fn add_user(
 pub fn remove_user(ctx: &Ctx, actor: &Actor, name: &str) -> Result<()> {
     actor.require(Permission::ManageUsers)?;
     let now = ctx.now_ms();
-    let mut conn = ctx.db.conn();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = ctx.db.conn();
+    let tx = conn.transaction()?;
     let user = users::by_name(&tx, name)?
         .ok_or_else(|| Error::NotFound(format!("user {}", name.trim())))?;
     if user.id == actor.user_id() {
@@ -122,7 +122,7 @@ pub fn set_idle_minutes(ctx: &Ctx, actor: &Actor, minutes: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO app_settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        rusqlite::params![IDLE_SETTING, minutes.to_string()],
+        args![IDLE_SETTING, minutes.to_string()],
     )?;
     audit::record(
         &conn,

@@ -1,6 +1,6 @@
 //! Checking a two-factor code: lockout, replay protection, recovery codes and the failure count.
 
-use rusqlite::Connection;
+use crate::store::Conn;
 use serde_json::json;
 
 use super::recovery;
@@ -57,13 +57,7 @@ pub fn totp_secret(ctx: &Ctx, user: &UserRow) -> Result<Option<Vec<u8>>> {
 
 /// Accepts `code` for `user` or says why not. Wrong codes (and recovery-code guesses) count towards the
 /// lockout; a replayed or malformed code does not, since it is no guess.
-pub fn check(
-    ctx: &Ctx,
-    conn: &Connection,
-    user: &UserRow,
-    code: &str,
-    accept: Accept,
-) -> Result<Method> {
+pub fn check(ctx: &Ctx, conn: &Conn, user: &UserRow, code: &str, accept: Accept) -> Result<Method> {
     let now = ctx.now_ms();
     if let Some(until) = user.locked_until.filter(|&t| t > now) {
         return Err(Error::LockedOut {
@@ -124,7 +118,7 @@ pub fn check(
 }
 
 /// Counts the failure, logs it, and builds the error to return.
-fn failed(conn: &Connection, user: &UserRow, now: i64, why: &str) -> Result<Error> {
+fn failed(conn: &Conn, user: &UserRow, now: i64, why: &str) -> Result<Error> {
     let f = users::record_failure(conn, user.id, now, LOCKOUT)?;
     audit::record(
         conn,

@@ -1,6 +1,6 @@
 //! Two-factor enrollment: a pending secret, a confirming code, then recovery codes shown once.
 
-use rusqlite::Connection;
+use crate::store::Conn;
 use serde_json::json;
 
 use super::codes::{self, Accept};
@@ -16,11 +16,7 @@ use crate::{Ctx, Error, Result};
 
 /// Returns the user's pending secret, creating one when there is none. Calling it again before the
 /// confirmation shows the same key, so a QR code already scanned stays valid.
-pub(crate) fn pending_enrollment(
-    ctx: &Ctx,
-    conn: &Connection,
-    user: &UserRow,
-) -> Result<Enrollment> {
+pub(crate) fn pending_enrollment(ctx: &Ctx, conn: &Conn, user: &UserRow) -> Result<Enrollment> {
     if user.totp_confirmed {
         return Err(Error::Conflict(
             "two-factor sign-in is already set up for this user".into(),
@@ -68,7 +64,7 @@ pub fn confirm_enrollment_for_user(ctx: &Ctx, name: &str, code: &str) -> Result<
     confirm(ctx, &conn, &user, code)
 }
 
-fn confirm(ctx: &Ctx, conn: &Connection, user: &UserRow, code: &str) -> Result<Vec<String>> {
+fn confirm(ctx: &Ctx, conn: &Conn, user: &UserRow, code: &str) -> Result<Vec<String>> {
     if user.totp_confirmed {
         return Err(Error::Conflict(
             "two-factor sign-in is already set up for this user".into(),
@@ -80,7 +76,7 @@ fn confirm(ctx: &Ctx, conn: &Connection, user: &UserRow, code: &str) -> Result<V
     codes::check(ctx, conn, user, code, Accept::TotpOnly)?;
     let plain = recovery::generate();
     let hashed: Vec<(Vec<u8>, Vec<u8>)> = plain.iter().map(|c| recovery::hash(c)).collect();
-    let tx = conn.unchecked_transaction()?;
+    let tx = conn.transaction_deferred()?;
     users::confirm_totp(&tx, user.id)?;
     users::replace_recovery_codes(&tx, user.id, &hashed)?;
     audit::record(

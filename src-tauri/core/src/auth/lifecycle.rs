@@ -3,7 +3,7 @@
 //! user's fresh TOTP code (for disable, enable and role, an unlock with a code in the last five minutes
 //! also counts: see `verify_recent_code`) and is audited in the transaction that makes it.
 
-use rusqlite::{Connection, TransactionBehavior};
+use crate::store::Conn;
 use serde_json::json;
 
 use super::credentials::{check_new_password, hash_password, verify_password};
@@ -16,13 +16,13 @@ use crate::store::users::{self, UserRow};
 use crate::store::{audit, sessions};
 use crate::{Ctx, Error, Result};
 
-fn target(conn: &Connection, name: &str) -> Result<UserRow> {
+fn target(conn: &Conn, name: &str) -> Result<UserRow> {
     users::by_name(conn, name)?.ok_or_else(|| Error::NotFound(format!("user {}", name.trim())))
 }
 
 /// The rule that keeps an installation administrable: some enabled admin other than `user` must remain
 /// when `user` is an enabled admin about to be disabled, removed or demoted.
-pub(crate) fn keep_last_admin(conn: &Connection, user: &UserRow, what: &str) -> Result<()> {
+pub(crate) fn keep_last_admin(conn: &Conn, user: &UserRow, what: &str) -> Result<()> {
     if user.role == Role::Admin
         && user.disabled_at.is_none()
         && users::count_enabled_admins_except(conn, user.id)? == 0
@@ -42,8 +42,8 @@ fn admin_change(
     actor: &Actor,
     name: &str,
     code: Option<&str>,
-    rules: impl Fn(&Connection, &UserRow) -> Result<()>,
-    change: impl FnOnce(&Connection, &UserRow, i64) -> Result<()>,
+    rules: impl Fn(&Conn, &UserRow) -> Result<()>,
+    change: impl FnOnce(&Conn, &UserRow, i64) -> Result<()>,
 ) -> Result<UserView> {
     actor.require(Permission::ManageUsers)?;
     {
@@ -53,8 +53,8 @@ fn admin_change(
     }
     verify_recent_code(ctx, actor, code)?;
     let now = ctx.now_ms();
-    let mut conn = ctx.db.conn();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = ctx.db.conn();
+    let tx = conn.transaction()?;
     let user = target(&tx, name)?;
     rules(&tx, &user)?;
     change(&tx, &user, now)?;
@@ -181,7 +181,7 @@ pub fn renew_recovery_codes(ctx: &Ctx, actor: &Actor, code: &str) -> Result<Vec<
     verify_fresh_code(ctx, actor, code)?;
     let plain = recovery::generate();
     let hashed: Vec<(Vec<u8>, Vec<u8>)> = plain.iter().map(|c| recovery::hash(c)).collect();
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     users::replace_recovery_codes(&tx, actor.user_id(), &hashed)?;
     audit::record(
@@ -221,7 +221,7 @@ pub fn change_password(
     let hash = hash_password(new)?;
     verify_fresh_code(ctx, actor, code)?;
     let now = ctx.now_ms();
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     users::set_password_hash(&tx, user.id, &hash)?;
     let ended = sessions::delete_for_user(&tx, user.id, Some(actor.session_hash()))?;
@@ -251,7 +251,7 @@ pub fn own_sessions(ctx: &Ctx, actor: &Actor) -> Result<Vec<SessionView>> {
 pub fn sign_out_everywhere(ctx: &Ctx, actor: &Actor) -> Result<usize> {
     actor.require(Permission::OwnAccount)?;
     let now = ctx.now_ms();
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     let ended = sessions::delete_for_user(&tx, actor.user_id(), None)?;
     audit::record(

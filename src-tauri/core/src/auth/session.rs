@@ -1,7 +1,8 @@
 //! Sign-in, unlock, lock and the per-command session check.
 
+use crate::args;
+use crate::store::{Conn, OptionalExt};
 use rand::RngCore;
-use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -32,11 +33,11 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// The unlock idle timeout in minutes (admin setting, default 15).
-pub fn idle_minutes_conn(conn: &Connection) -> Result<i64> {
+pub fn idle_minutes_conn(conn: &Conn) -> Result<i64> {
     let v: Option<String> = conn
         .query_row(
             "SELECT value FROM app_settings WHERE key = ?1",
-            [IDLE_SETTING],
+            args![IDLE_SETTING],
             |r| r.get(0),
         )
         .optional()?;
@@ -50,11 +51,7 @@ pub fn idle_minutes(ctx: &Ctx) -> Result<i64> {
 }
 
 /// The session and its user, or `None` when the token is unknown, its user is gone or it went stale.
-fn load(
-    conn: &Connection,
-    token: &str,
-    now: i64,
-) -> Result<Option<(sessions::SessionRow, UserRow)>> {
+fn load(conn: &Conn, token: &str, now: i64) -> Result<Option<(sessions::SessionRow, UserRow)>> {
     let hash = token_hash(token);
     let Some(s) = sessions::find(conn, &hash)? else {
         return Ok(None);
@@ -159,7 +156,7 @@ pub fn unlock(ctx: &Ctx, token: &str, code: &str) -> Result<UnlockInfo> {
 }
 
 /// Marks a session unlocked right after enrollment proved a code.
-pub(crate) fn mark_unlocked(conn: &Connection, token: &str, now: i64) -> Result<()> {
+pub(crate) fn mark_unlocked(conn: &Conn, token: &str, now: i64) -> Result<()> {
     sessions::set_unlocked(conn, &token_hash(token), now)
 }
 
@@ -273,7 +270,7 @@ pub(crate) fn verify_recent_code(ctx: &Ctx, actor: &Actor, code: Option<&str>) -
 }
 
 /// The session's user, for operations open to a signed-in but locked session (enrollment).
-pub(crate) fn signed_in_user(conn: &Connection, token: &str, now: i64) -> Result<UserRow> {
+pub(crate) fn signed_in_user(conn: &Conn, token: &str, now: i64) -> Result<UserRow> {
     load(conn, token, now)?
         .map(|(_, u)| u)
         .ok_or(Error::Unauthorized)

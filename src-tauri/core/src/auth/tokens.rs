@@ -68,7 +68,7 @@ pub fn create(ctx: &Ctx, actor: &Actor, label: &str) -> Result<(TokenView, Secre
     let token = format!("hdi_{}", hex::encode(raw));
     let hint = token[token.len() - 4..].to_string();
     let now = ctx.now_ms();
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     let new = NewToken {
         token_hash: &hash(&token),
@@ -108,7 +108,7 @@ pub fn list(ctx: &Ctx, actor: &Actor) -> Result<Vec<TokenView>> {
 pub fn revoke(ctx: &Ctx, actor: &Actor, id: i64) -> Result<TokenView> {
     actor.require(Permission::ManageSettings)?;
     let now = ctx.now_ms();
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     let row = ingest_tokens::delete(&tx, id)?
         .ok_or_else(|| Error::NotFound(format!("ingest token {id}")))?;

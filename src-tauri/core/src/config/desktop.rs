@@ -1,5 +1,6 @@
 //! Settings of the desktop app that an administrator sets for the whole data directory.
 
+use crate::store::Conn;
 use serde::Serialize;
 use serde_json::json;
 
@@ -19,7 +20,7 @@ pub struct DesktopSettings {
     pub start_at_login: bool,
 }
 
-fn flag(conn: &rusqlite::Connection, key: &str, default: bool) -> Result<bool> {
+fn flag(conn: &Conn, key: &str, default: bool) -> Result<bool> {
     Ok(match app_settings::get(conn, key)?.as_deref() {
         Some("1") => true,
         Some("0") => false,

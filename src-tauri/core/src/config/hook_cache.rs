@@ -2,9 +2,10 @@
 //! for each delivery. Triggers bump `hooks_generation` on any change to what a delivery uses (migration
 //! 0004), whichever process or code path made it; one indexed read of that counter tells a copy is stale.
 
+use crate::args;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
+use crate::store::Conn;
 
 use super::hooks::DeliveryHook;
 use crate::crypto::DataKey;
@@ -28,10 +29,10 @@ impl std::fmt::Debug for HookCache {
 impl HookCache {
     /// The current hooks. The counter is read before the rows: a writer commits either before the
     /// counter is read (and is seen) or after (and bumps it again, so the next call reloads).
-    pub fn current(&self, conn: &Connection, key: &DataKey) -> Result<HookSet> {
+    pub fn current(&self, conn: &Conn, key: &DataKey) -> Result<HookSet> {
         let generation: i64 = conn
             .prepare_cached("SELECT n FROM hooks_generation WHERE id = 1")?
-            .query_row([], |r| r.get(0))?;
+            .query_row(args![], |r| r.get(0))?;
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((g, set)) = held.as_ref() {
             if *g == generation {

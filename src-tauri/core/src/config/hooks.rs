@@ -89,7 +89,7 @@ pub fn create(
         created_at_ms: now,
         updated_at_ms: now,
     };
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     rows::insert(&tx, &ctx.key, &rec)?;
     audit(&tx, ctx, actor, "hook.create", &rec.id, &summary(&rec.spec))?;
@@ -143,7 +143,7 @@ pub fn update(
         },
         ..current
     };
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     rows::update(&tx, &ctx.key, &rec)?;
     let mut detail = summary(&rec.spec);
@@ -159,7 +159,7 @@ pub fn update(
 
 pub fn delete(ctx: &Ctx, actor: &Actor, id: &str) -> Result<()> {
     actor.require(Permission::EditHooks)?;
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     if !rows::delete(&tx, id)? {
         return Err(Error::NotFound(format!("hook {id}")));
@@ -173,7 +173,7 @@ pub fn delete(ctx: &Ctx, actor: &Actor, id: &str) -> Result<()> {
 pub fn set_enabled(ctx: &Ctx, actor: &Actor, id: &str, enabled: bool) -> Result<HookView> {
     actor.require(Permission::EditHooks)?;
     {
-        let mut conn = ctx.db.conn();
+        let conn = ctx.db.conn();
         let tx = conn.transaction()?;
         if !rows::set_enabled(&tx, id, enabled, ctx.now_ms())? {
             return Err(Error::NotFound(format!("hook {id}")));

@@ -11,7 +11,7 @@ pub mod stores;
 pub mod transfer;
 pub mod views;
 
-use rusqlite::Connection;
+use crate::store::Conn;
 use serde_json::Value;
 
 use crate::auth::{Actor, Permission};
@@ -53,7 +53,7 @@ fn require_private_network(ctx: &Ctx, actor: &Actor, fresh: Option<FreshCode<'_>
 
 /// The one place configuration changes reach the audit log.
 fn audit(
-    conn: &Connection,
+    conn: &Conn,
     ctx: &Ctx,
     actor: &Actor,
     action: &str,

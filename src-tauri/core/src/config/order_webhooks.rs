@@ -31,7 +31,7 @@ pub fn set(
         require_private_network(ctx, actor, fresh)?;
     }
     let view = OrderWebhooksView::new(store_id, &next);
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     store::order_webhooks::put(&tx, &ctx.key, store_id, &next, ctx.now_ms())?;
     let detail = serde_json::to_value(&view).unwrap_or_else(|_| json!({}));

@@ -181,7 +181,7 @@ fn fresh_code(ctx: &Ctx, actor: &Actor, code: Option<&str>) -> Result<()> {
 }
 
 fn save(ctx: &Ctx, rec: &HookRecord) -> Result<()> {
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     rows::update(&tx, &ctx.key, rec)?;
     tx.commit()?;

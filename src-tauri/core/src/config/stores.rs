@@ -43,7 +43,7 @@ pub fn save(ctx: &Ctx, actor: &Actor, input: &StoreInput) -> Result<Store> {
 fn write(ctx: &Ctx, actor: &Actor, input: &StoreInput, replace: bool) -> Result<Store> {
     actor.require(Permission::EditHooks)?;
     let s = input.validate()?;
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     if !replace && store::stores::exists(&tx, s.id.as_str())? {
         return Err(Error::Conflict(format!(
@@ -94,7 +94,7 @@ pub fn edit(ctx: &Ctx, actor: &Actor, id: &str, patch: &StorePatch) -> Result<St
 /// an order-webhook page: those would silently stop delivering. Multi-store hooks just lose this store.
 pub fn delete(ctx: &Ctx, actor: &Actor, id: &str) -> Result<()> {
     actor.require(Permission::EditHooks)?;
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     if !store::stores::exists(&tx, id)? {
         return Err(Error::NotFound(format!("store {id}")));

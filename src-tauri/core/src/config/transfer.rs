@@ -323,7 +323,7 @@ pub fn import(
     if summary.created + summary.updated == 0 {
         return Ok(summary);
     }
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     for (s, _) in stores.iter().filter(|(_, o)| changes(o)) {
         store::stores::upsert(&tx, s, now)?;

@@ -1,8 +1,9 @@
 //! Finding the data key for a data directory, and making sure it is the key the data was written with.
 
+use crate::args;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use crate::store::{Conn, OptionalExt};
 
 use super::key::{DataKey, KeySource, KEY_FILE, MASTER_KEY_ENV};
 use super::keychain::{account_for, KeyStore};
@@ -33,8 +34,8 @@ pub fn load_data_key(db: &Db, store: &dyn KeyStore) -> Result<DataKey> {
     }
     // Creating a key is done under the database's write lock, so two processes opening a new data
     // directory at once agree on one key: the second one waits and then finds the first one's.
-    let mut conn = db.conn();
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = db.conn();
+    let tx = conn.transaction()?;
     let key = match find(&places, store)? {
         Some(key) => key,
         None => {
@@ -122,11 +123,11 @@ fn stored_in_keychain(key: &DataKey, account: &str, store: &dyn KeyStore) -> boo
     matches!(store.get(account), Ok(Some(v)) if *v == *hex_key)
 }
 
-fn verify_or_record(conn: &Connection, key: &DataKey, places: &Places) -> Result<()> {
+fn verify_or_record(conn: &Conn, key: &DataKey, places: &Places) -> Result<()> {
     // Reading back after the insert catches another process that recorded a different key first.
     conn.execute(
-        "INSERT OR IGNORE INTO app_settings (key, value) VALUES (?1, ?2)",
-        (KEY_CHECK_SETTING, key.check_value()),
+        "INSERT INTO app_settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+        args![KEY_CHECK_SETTING, key.check_value()],
     )?;
     match read_check(conn)? {
         Some(check) if key.matches_check(&check) => Ok(()),
@@ -140,11 +141,11 @@ fn verify_or_record(conn: &Connection, key: &DataKey, places: &Places) -> Result
     }
 }
 
-fn read_check(conn: &Connection) -> Result<Option<String>> {
+fn read_check(conn: &Conn) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT value FROM app_settings WHERE key = ?1",
-            [KEY_CHECK_SETTING],
+            args![KEY_CHECK_SETTING],
             |r| r.get(0),
         )
         .optional()?)
@@ -152,13 +153,13 @@ fn read_check(conn: &Connection) -> Result<Option<String>> {
 
 /// Data written before key check values existed still needs protecting: any user or hook means the
 /// directory is in use.
-fn holds_data(conn: &Connection) -> Result<bool> {
+fn holds_data(conn: &Conn) -> Result<bool> {
     if read_check(conn)?.is_some() {
         return Ok(true);
     }
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM hooks)",
-        [],
+        args![],
         |r| r.get(0),
     )?)
 }

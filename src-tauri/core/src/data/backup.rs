@@ -47,11 +47,7 @@ pub fn backup(ctx: &Ctx, file: &Path, overwrite: bool) -> Result<BackupReport> {
     }
     let tmp = temp_beside(file);
     let _ = std::fs::remove_file(&tmp);
-    let copied = {
-        // A connection of its own: the copy reads one snapshot while the engine keeps writing.
-        let src = ctx.db.connect()?;
-        sql::copy_online(&src, &tmp)
-    };
+    let copied = sql::copy_online(&ctx.db, &tmp);
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);

@@ -35,7 +35,7 @@ pub fn set(ctx: &Ctx, actor: &Actor, days: i64) -> Result<Retention> {
             format!("must be a whole number of days from 1 to {MAX_DAYS}"),
         ));
     }
-    let mut conn = ctx.db.conn();
+    let conn = ctx.db.conn();
     let tx = conn.transaction()?;
     sql::set_days(&tx, days)?;
     crate::store::audit::record(
@@ -116,14 +116,5 @@ pub fn prune_now(ctx: &Ctx, actor: &Actor, before: Option<i64>) -> Result<PruneR
 
 /// The database's size, for the dashboard and `hookdesk status`.
 pub fn size(ctx: &Ctx) -> Result<DbSize> {
-    let wal = std::fs::metadata(wal_path(ctx))
-        .map(|m| m.len() as i64)
-        .unwrap_or(0);
-    sql::size(&ctx.db.read(), wal)
-}
-
-fn wal_path(ctx: &Ctx) -> std::path::PathBuf {
-    let mut p = ctx.db.path().as_os_str().to_owned();
-    p.push("-wal");
-    p.into()
+    sql::size(&ctx.db)
 }

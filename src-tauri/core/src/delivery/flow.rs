@@ -2,7 +2,8 @@
 //! A "no" (or a check that can never answer) means the rest of that order must not reach the POS, so the
 //! later steps are marked dead without a request.
 
-use rusqlite::params;
+use crate::args;
+use crate::store::Conn;
 use serde_json::Value;
 
 use super::record::Next;
@@ -50,12 +51,7 @@ pub fn skips(event: EventType, result: Option<&Value>, next: Next) -> Option<Ski
 
 /// Marks the cancelled later deliveries of `delivery_id`'s destination and order key dead, inside the
 /// caller's transaction. Deliveries without an order key are never linked to each other. Returns how many.
-pub(crate) fn apply(
-    tx: &rusqlite::Connection,
-    delivery_id: i64,
-    skip: &Skip,
-    now: i64,
-) -> Result<usize> {
+pub(crate) fn apply(tx: &Conn, delivery_id: i64, skip: &Skip, now: i64) -> Result<usize> {
     let events = serde_json::to_string(skip.events).unwrap_or_else(|_| "[]".into());
     let until = serde_json::to_string(skip.until).unwrap_or_else(|_| "[]".into());
     let n = tx.execute(
@@ -71,7 +67,7 @@ pub(crate) fn apply(
                     SELECT MIN(n.id) FROM deliveries n
                     WHERE n.dest = d.dest AND n.order_key = d.order_key AND n.id > d.id
                       AND n.event_type IN (SELECT value FROM json_each(?3))), 9223372036854775807))",
-        params![delivery_id, events, until, skip.reason, now],
+        args![delivery_id, events, until, skip.reason, now],
     )?;
     if n > 0 {
         tracing::info!(

@@ -1,7 +1,7 @@
 //! One engine per data directory: a lease row renewed by a heartbeat. A lapsed lease, or one whose holder
 //! process is gone from this machine, may be taken over.
 
-use rusqlite::params;
+use crate::args;
 
 use crate::{Ctx, Result};
 
@@ -27,7 +27,7 @@ impl EngineLease {
         let holder: Option<(String, i64, i64)> = conn
             .query_row(
                 "SELECT owner, pid, expires_at FROM engine_lease WHERE id = 1",
-                [],
+                args![],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .ok();
@@ -44,7 +44,7 @@ impl EngineLease {
             "INSERT INTO engine_lease (id, owner, pid, expires_at) VALUES (1, ?1, ?2, ?3)
              ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, expires_at = excluded.expires_at
              WHERE engine_lease.owner = ?1 OR engine_lease.owner = ?4",
-            params![
+            args![
                 self.owner,
                 std::process::id() as i64,
                 now + LEASE_TTL_MS,
@@ -57,7 +57,7 @@ impl EngineLease {
     pub fn release(&self, ctx: &Ctx) -> Result<()> {
         ctx.db.conn().execute(
             "DELETE FROM engine_lease WHERE id = 1 AND owner = ?1",
-            [&self.owner],
+            args![&self.owner],
         )?;
         Ok(())
     }

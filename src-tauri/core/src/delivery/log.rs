@@ -1,6 +1,7 @@
 //! The delivery log: deliveries with their attempts, resend and recover.
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::args;
+use crate::store::{OptionalExt, Row};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -118,22 +119,26 @@ pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
     // Only the filters given go into the WHERE clause: `?n IS NULL OR ...` hides every index from the
     // planner, and a page over a million attempts then scans them all.
     let mut conds: Vec<&str> = Vec::new();
-    let mut args: Vec<&dyn rusqlite::ToSql> = Vec::new();
+    let mut args: Vec<crate::store::Value> = Vec::new();
     // The hook filter also takes a store's order-webhook page, as its destination `hub:<store>`.
     let (hook, page) = match f.hook.as_deref() {
         Some(h) if h.starts_with("hub:") => (None, f.hook.as_ref()),
         _ => (f.hook.as_ref(), None),
     };
-    let given: [(&str, Option<&dyn rusqlite::ToSql>); 9] = [
-        ("d.hook_id = ?", hook.map(|v| v as _)),
-        ("d.hook_id IS NULL AND d.dest = ?", page.map(|v| v as _)),
-        ("d.store = ?", f.store.as_ref().map(|v| v as _)),
-        ("d.event_type = ?", f.event.as_ref().map(|v| v as _)),
-        ("d.status = ?", f.status.as_ref().map(|v| v as _)),
-        ("d.created_at >= ?", f.since.as_ref().map(|v| v as _)),
-        ("d.created_at < ?", f.until.as_ref().map(|v| v as _)),
-        ("d.id < ?", f.before_id.as_ref().map(|v| v as _)),
-        ("e.event_id = ?", f.event_id.as_ref().map(|v| v as _)),
+    use crate::store::ToValue;
+    let given: [(&str, Option<crate::store::Value>); 9] = [
+        ("d.hook_id = ?", hook.map(|v| v.to_value())),
+        (
+            "d.hook_id IS NULL AND d.dest = ?",
+            page.map(|v| v.to_value()),
+        ),
+        ("d.store = ?", f.store.as_ref().map(|v| v.to_value())),
+        ("d.event_type = ?", f.event.as_ref().map(|v| v.to_value())),
+        ("d.status = ?", f.status.as_ref().map(|v| v.to_value())),
+        ("d.created_at >= ?", f.since.as_ref().map(|v| v.to_value())),
+        ("d.created_at < ?", f.until.as_ref().map(|v| v.to_value())),
+        ("d.id < ?", f.before_id.as_ref().map(|v| v.to_value())),
+        ("e.event_id = ?", f.event_id.as_ref().map(|v| v.to_value())),
     ];
     for (cond, value) in given {
         if let Some(v) = value {
@@ -146,7 +151,7 @@ pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
     } else {
         format!("WHERE {}", conds.join(" AND "))
     };
-    args.push(&limit);
+    args.push(limit.to_value());
     let conn = ctx.db.conn();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT d.id, e.event_id, d.event_type, d.store, d.hook_id, h.label, d.dest, d.status, d.attempts,
@@ -155,10 +160,10 @@ pub fn list(ctx: &Ctx, actor: &Actor, f: &Filter) -> Result<Vec<DeliveryView>> {
          {filter} ORDER BY d.id DESC LIMIT ?"
     ))?;
     let rows = stmt.query_map(args.as_slice(), delivery_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<Result<_>>()?)
 }
 
-fn delivery_row(r: &Row<'_>) -> rusqlite::Result<DeliveryView> {
+fn delivery_row(r: &Row) -> Result<DeliveryView> {
     let dest: String = r.get(6)?;
     Ok(DeliveryView {
         id: r.get(0)?,
@@ -203,8 +208,8 @@ pub(crate) fn attempts_of(ctx: &Ctx, delivery_id: i64) -> Result<Vec<AttemptView
              FROM attempts WHERE delivery_id = ?1 ORDER BY id",
         )?;
         let rows = stmt
-            .query_map([delivery_id], attempt_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .query_map(args![delivery_id], attempt_row)?
+            .collect::<Result<Vec<_>>>()?;
         (rows, sent_body::event_of(&conn, delivery_id)?)
     };
     // Every attempt of a delivery sent the same event: render it once.
@@ -230,7 +235,7 @@ pub(crate) fn attempts_of(ctx: &Ctx, delivery_id: i64) -> Result<Vec<AttemptView
 /// hash of the body it sent.
 type AttemptRow = (AttemptView, Option<String>, Option<Vec<u8>>);
 
-fn attempt_row(r: &Row<'_>) -> rusqlite::Result<AttemptRow> {
+fn attempt_row(r: &Row) -> Result<AttemptRow> {
     let pairs = |s: String| serde_json::from_str::<Vec<(String, String)>>(&s).unwrap_or_default();
     let kind: Option<String> = r.get(7)?;
     let message: Option<String> = r.get(8)?;
@@ -268,13 +273,13 @@ pub fn resend(ctx: &Ctx, actor: &Actor, delivery_id: i64) -> Result<i64> {
         "UPDATE deliveries SET status = 'pending', next_attempt_at = ?2, lease_until = NULL, updated_at = ?2,
                 resend = 1, retry_base = attempts
          WHERE id = ?1 AND status IN ('succeeded','dead','failed')",
-        params![delivery_id, now],
+        args![delivery_id, now],
     )?;
     if changed == 0 {
         let exists: Option<String> = conn
             .query_row(
                 "SELECT status FROM deliveries WHERE id = ?1",
-                [delivery_id],
+                args![delivery_id],
                 |r| r.get(0),
             )
             .optional()?;
@@ -305,7 +310,7 @@ pub fn recover(ctx: &Ctx, actor: &Actor, hook_id: &str, since: i64) -> Result<us
         "UPDATE deliveries SET status = 'pending', next_attempt_at = ?3, lease_until = NULL, updated_at = ?3,
                 resend = 1, retry_base = attempts
          WHERE hook_id = ?1 AND created_at >= ?2 AND status IN ('dead','failed')",
-        params![hook_id, since, now],
+        args![hook_id, since, now],
     )?;
     crate::store::audit::record(
         &conn,
@@ -344,7 +349,7 @@ pub fn recover_progress(ctx: &Ctx, hook_id: &str, since: i64) -> Result<RecoverC
         "SELECT COUNT(*), COALESCE(SUM(status = 'succeeded'), 0), COALESCE(SUM(status = 'dead'), 0),
                 COALESCE(SUM(status = 'failed'), 0), COALESCE(SUM(status IN ('pending', 'delivering')), 0)
          FROM deliveries WHERE hook_id = ?1 AND created_at >= ?2 AND resend = 1",
-        params![hook_id, since],
+        args![hook_id, since],
         |r| {
             Ok(RecoverCounts {
                 queued: r.get(0)?,
@@ -361,6 +366,6 @@ pub fn recover_progress(ctx: &Ctx, hook_id: &str, since: i64) -> Result<RecoverC
 pub fn pos_status(ctx: &Ctx) -> Result<std::collections::HashMap<String, bool>> {
     let conn = ctx.db.conn();
     let mut stmt = conn.prepare_cached("SELECT store, online FROM pos_status")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map(args![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_>>()?)
 }

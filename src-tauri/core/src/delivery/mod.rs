@@ -1,7 +1,6 @@
 //! Signing, authentication headers, the HTTP client, retry policy, the outbox, the engine and the ingest API.
 
 mod batcher;
-pub mod checkpoint;
 pub mod engine;
 pub mod export;
 pub mod flow;

@@ -1,9 +1,11 @@
 //! The durable outbox: enqueue events with their deliveries in one transaction, claim due deliveries with a
 //! lease, and record each attempt's outcome.
 
+use crate::store::Conn;
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension};
+use crate::args;
+use crate::store::OptionalExt;
 use serde_json::Value;
 
 use super::route::{routes_for, Route};
@@ -130,12 +132,7 @@ fn plan(ctx: &Ctx, ev: &NewEvent) -> Planned {
 
 /// Writes one event and its deliveries inside the caller's transaction. The outer error is the
 /// database failing (the batch is abandoned); the inner one is this event's own answer.
-fn insert_event(
-    tx: &rusqlite::Connection,
-    ev: &NewEvent,
-    routes: &[Route],
-    now: i64,
-) -> Result<Result<Enqueued>> {
+fn insert_event(tx: &Conn, ev: &NewEvent, routes: &[Route], now: i64) -> Result<Result<Enqueued>> {
     let event_id = super::render::new_event_id();
     let data = match serde_json::to_string(&ev.data) {
         Ok(d) => d,
@@ -145,9 +142,9 @@ fn insert_event(
         .prepare_cached(
             "INSERT INTO events (event_id, type, store, occurred_at, data, idem_key, order_key, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)
-             ON CONFLICT(idem_key) DO NOTHING",
+             ON CONFLICT(idem_key) DO NOTHING RETURNING id",
         )?
-        .execute(params![
+        .query_map(args![
             event_id,
             ev.event_type.name(),
             ev.store,
@@ -155,13 +152,14 @@ fn insert_event(
             data,
             ev.key,
             ev.order_key
-        ])?;
-    if inserted == 0 {
+        ], |r| r.get::<_, i64>(0))?
+        .next()
+        .transpose()?;
+    let Some(row) = inserted else {
         // The same key earlier in this batch, or committed since it was planned.
         return Ok(by_key(tx, ev.key.as_deref())?
             .ok_or_else(|| Error::Conflict("the idempotency key is in use".into())));
-    }
-    let row = tx.last_insert_rowid();
+    };
     for r in routes {
         insert_delivery(tx, row, r, ev, now)?;
     }
@@ -174,18 +172,12 @@ fn insert_event(
 
 // The order-injection flow (is_online, validate_order, new_order) only makes sense in sequence, whatever the hook's
 // ordering setting: a new_order must not overtake the check that may cancel it.
-fn insert_delivery(
-    tx: &rusqlite::Connection,
-    event_row: i64,
-    r: &Route,
-    ev: &NewEvent,
-    now: i64,
-) -> Result<i64> {
+fn insert_delivery(tx: &Conn, event_row: i64, r: &Route, ev: &NewEvent, now: i64) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, order_key, ordered, retry_preset,
                                  status, next_attempt_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9, ?9)",
-    )?.execute(params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?9, ?9) RETURNING id",
+    )?.query_row(args![
             event_row,
             r.dest,
             r.hook_id,
@@ -196,18 +188,18 @@ fn insert_delivery(
             r.retry.as_str(),
             now
         ],
-    )?;
-    Ok(tx.last_insert_rowid())
+        |row| row.get(0),
+    )
 }
 
-fn by_key(conn: &rusqlite::Connection, key: Option<&str>) -> Result<Option<Enqueued>> {
+fn by_key(conn: &Conn, key: Option<&str>) -> Result<Option<Enqueued>> {
     let Some(key) = key else { return Ok(None) };
     let found = conn
         .prepare_cached(
             "SELECT e.event_id, (SELECT COUNT(*) FROM deliveries d WHERE d.event_row = e.id)
              FROM events e WHERE e.idem_key = ?1",
         )?
-        .query_row([key], |r| {
+        .query_row(args![key], |r| {
             Ok(Enqueued {
                 event_id: r.get(0)?,
                 deliveries: r.get::<_, i64>(1)? as usize,
@@ -248,7 +240,7 @@ pub fn claim_due(
 ) -> Result<Vec<Claimed>> {
     // A claim lost in a power cut only sends the delivery again: no sync needed.
     let conn = ctx.db.conn_relaxed();
-    let tx = conn.unchecked_transaction()?;
+    let tx = conn.transaction_deferred()?;
     let ids = due_ids(&tx, now, batch, per_dest, in_flight)?;
     let mut out = Vec::with_capacity(ids.len());
     {
@@ -261,8 +253,8 @@ pub fn claim_due(
              FROM deliveries d JOIN events e ON e.id = d.event_row WHERE d.id = ?1",
         )?;
         for id in ids {
-            upd.execute(params![id, now + lease_ms, now])?;
-            out.push(sel.query_row([id], |r| {
+            upd.execute(args![id, now + lease_ms, now])?;
+            out.push(sel.query_row(args![id], |r| {
                 Ok(Claimed {
                     id: r.get(0)?,
                     dest: r.get(1)?,
@@ -298,7 +290,7 @@ const IN_ORDER: &str = "(d.ordered = 0 OR d.order_key IS NULL OR NOT EXISTS (
 /// then the lowest ids overall. Each destination is read through an index up to its free slots, so a
 /// claim costs the same with a backlog of twenty thousand as with twenty.
 fn due_ids(
-    tx: &rusqlite::Connection,
+    tx: &Conn,
     now: i64,
     batch: usize,
     per_dest: usize,
@@ -313,7 +305,7 @@ fn due_ids(
             "SELECT d.dest, d.next_attempt_at, d.id FROM deliveries d INDEXED BY deliveries_leased
              WHERE d.status = 'delivering' AND d.lease_until <= ?1 AND {IN_ORDER}"
         ))?;
-        let rows = lapsed.query_map([now], |r| {
+        let rows = lapsed.query_map(args![now], |r| {
             Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?))
         })?;
         for row in rows {
@@ -335,8 +327,8 @@ fn due_ids(
                 FROM ds WHERE ds.dest IS NOT NULL
              ) SELECT dest FROM ds WHERE dest IS NOT NULL",
         )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(args![], |r| r.get(0))?
+        .collect::<Result<_>>()?;
     let mut open = tx.prepare_cached(&format!(
         "SELECT d.next_attempt_at, d.id FROM deliveries d INDEXED BY deliveries_open
          WHERE d.dest = ?1 AND d.status IN ('pending','failed') AND d.next_attempt_at <= ?2 AND {IN_ORDER}
@@ -347,7 +339,7 @@ fn due_ids(
         if free <= 0 || dest.starts_with("test:") {
             continue;
         }
-        let rows = open.query_map(params![dest, now, free], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = open.query_map(args![dest, now, free], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let list = due.entry(dest).or_default();
         for row in rows {
             list.push(row?);
@@ -384,7 +376,7 @@ pub fn next_due_at(ctx: &Ctx) -> Result<Option<i64>> {
                 SELECT * FROM (SELECT COALESCE(lease_until, 0) AS v FROM deliveries
                                WHERE status = 'delivering' ORDER BY lease_until LIMIT 1))",
         )?
-        .query_row([], |r| r.get(0))?;
+        .query_row(args![], |r| r.get(0))?;
     Ok(at)
 }
 
@@ -395,10 +387,10 @@ pub fn release_all_leases(ctx: &Ctx, now: i64) -> Result<usize> {
     conn.execute(
         "UPDATE deliveries SET status = 'dead', lease_until = NULL, last_error = 'interrupted', updated_at = ?1
          WHERE status = 'delivering' AND dest LIKE 'test:%'",
-        [now],
+        args![now],
     )?;
     Ok(conn.execute(
         "UPDATE deliveries SET lease_until = ?1 WHERE status = 'delivering' AND lease_until > ?1",
-        [now],
+        args![now],
     )?)
 }

@@ -1,7 +1,8 @@
 //! Writes an attempt and moves its delivery to its next state: succeeded, retrying, or dead. An order-injection
 //! check that answers no also cancels the rest of its order flow (see [`super::flow`]).
 
-use rusqlite::params;
+use crate::args;
+use crate::store::Conn;
 use sha2::{Digest, Sha256};
 
 use super::http::AttemptOutcome;
@@ -70,7 +71,7 @@ pub fn record(
     next: Next,
 ) -> Result<i64> {
     let conn = ctx.db.conn_relaxed();
-    let tx = conn.unchecked_transaction()?;
+    let tx = conn.transaction_deferred()?;
     let id = write(&tx, c, p, outcome, started_at, now, next)?;
     tx.commit()?;
     Ok(id)
@@ -104,7 +105,7 @@ pub fn record_batch(ctx: &Ctx, items: &[Finished]) -> Vec<Result<i64>> {
 }
 
 fn write(
-    tx: &rusqlite::Connection,
+    tx: &Conn,
     c: &Claimed,
     p: Option<&Prepared>,
     outcome: &AttemptOutcome,
@@ -131,12 +132,12 @@ fn write(
         Next::Retry { at } => Some(at),
         _ => None,
     };
-    tx.prepare_cached(
+    let attempt_id = tx.prepare_cached(
             "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
                                error_message, request_url, request_headers, request_body_sha256, response_headers,
                                response_body, result, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )?.execute(params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
+        )?.query_row(args![
             c.id,
             c.trigger,
             c.attempts + 1,
@@ -153,22 +154,22 @@ fn write(
             result.as_ref().map(|r| r.to_string()),
             next_at,
         ],
+        |r| r.get::<_, i64>(0),
     )?;
-    let attempt_id = tx.last_insert_rowid();
     let last_error = error_message
         .clone()
         .or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
     tx.prepare_cached(
             "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3, lease_until = NULL,
                 last_status_code = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1",
-        )?.execute(params![c.id, next.status(), next_at, outcome.status, if next == Next::Succeeded { None } else { last_error }, now],
+        )?.execute(args![c.id, next.status(), next_at, outcome.status, if next == Next::Succeeded { None } else { last_error }, now],
     )?;
     if let Some(r) = &result {
         if let Some(online) = r.get("online").and_then(|v| v.as_bool()) {
             tx.prepare_cached(
             "INSERT INTO pos_status (store, online, checked_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(store) DO UPDATE SET online = excluded.online, checked_at = excluded.checked_at",
-        )?.execute(params![c.store, online, now],
+        )?.execute(args![c.store, online, now],
             )?;
         }
     }
@@ -183,23 +184,18 @@ fn write(
 }
 
 /// 410 disables at once; five days of failures without a success disable too; any success clears the flag.
-fn update_hook_health(
-    tx: &rusqlite::Connection,
-    hook: &str,
-    status: Option<u16>,
-    now: i64,
-) -> Result<()> {
+fn update_hook_health(tx: &Conn, hook: &str, status: Option<u16>, now: i64) -> Result<()> {
     match status {
         Some(200..=299) => {
             tx.prepare_cached(
             "UPDATE hooks SET failing_since_ms = NULL WHERE id = ?1 AND failing_since_ms IS NOT NULL",
-        )?.execute([hook],
+        )?.execute(args![hook],
             )?;
         }
         Some(410) => {
             let n = tx.prepare_cached(
             "UPDATE hooks SET enabled = 0, disabled_reason = ?2 WHERE id = ?1 AND enabled = 1",
-        )?.execute(params![hook, GONE],
+        )?.execute(args![hook, GONE],
             )?;
             audit_disable(tx, hook, n, GONE, now)?;
         }
@@ -207,13 +203,13 @@ fn update_hook_health(
             tx.prepare_cached(
                 "UPDATE hooks SET failing_since_ms = COALESCE(failing_since_ms, ?2) WHERE id = ?1",
             )?
-            .execute(params![hook, now])?;
+            .execute(args![hook, now])?;
             let n = tx
                 .prepare_cached(
                     "UPDATE hooks SET enabled = 0, disabled_reason = ?3
                  WHERE id = ?1 AND enabled = 1 AND failing_since_ms <= ?2",
                 )?
-                .execute(params![hook, now - DISABLE_AFTER_MS, FAILING])?;
+                .execute(args![hook, now - DISABLE_AFTER_MS, FAILING])?;
             audit_disable(tx, hook, n, FAILING, now)?;
         }
     }
@@ -224,13 +220,7 @@ const GONE: &str = "The receiver answered 410 Gone";
 const FAILING: &str = "Failing continuously for 5 days";
 
 /// Turning a hook off is a configuration change nobody made by hand: the audit log says why.
-fn audit_disable(
-    tx: &rusqlite::Connection,
-    hook: &str,
-    changed: usize,
-    reason: &str,
-    now: i64,
-) -> Result<()> {
+fn audit_disable(tx: &Conn, hook: &str, changed: usize, reason: &str, now: i64) -> Result<()> {
     if changed == 0 {
         return Ok(());
     }

@@ -6,7 +6,6 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::checkpoint::Checkpointer;
 use super::engine::Engine;
 use super::lease::{EngineLease, HEARTBEAT_MS};
 use super::outbox::{next_due_at, release_all_leases};
@@ -64,7 +63,7 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
         }
     }
     release_all_leases(&ctx, ctx.now_ms())?;
-    let _checkpoints = Checkpointer::start(ctx.clone())?;
+    let _checkpoints = ctx.db.start_checkpoints()?;
     tracing::info!("delivery engine started");
     let mut tasks: JoinSet<Next> = JoinSet::new();
     let mut last_beat = ctx.now_ms();

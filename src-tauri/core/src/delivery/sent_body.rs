@@ -2,7 +2,8 @@
 //! (migration 0007, README Performance): a body is a pure function of its event and store
 //! (`render::render_body`), so the log renders it again and shows it as sent when the hash matches.
 
-use rusqlite::{Connection, OptionalExtension};
+use crate::args;
+use crate::store::{Conn, OptionalExt};
 use sha2::{Digest, Sha256};
 
 use super::render::{render_body, RenderInput};
@@ -18,13 +19,13 @@ pub(crate) struct EventForBody {
     data: String,
 }
 
-pub(crate) fn event_of(conn: &Connection, delivery_id: i64) -> Result<Option<EventForBody>> {
+pub(crate) fn event_of(conn: &Conn, delivery_id: i64) -> Result<Option<EventForBody>> {
     Ok(conn
         .prepare_cached(
             "SELECT e.event_id, e.type, e.store, e.occurred_at, e.data
              FROM deliveries d JOIN events e ON e.id = d.event_row WHERE d.id = ?1",
         )?
-        .query_row([delivery_id], |r| {
+        .query_row(args![delivery_id], |r| {
             Ok(EventForBody {
                 event_id: r.get(0)?,
                 event_type: r.get(1)?,

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::params;
+use crate::args;
 use serde::Serialize;
 
 use crate::auth::{Actor, Permission};
@@ -76,7 +76,7 @@ pub fn dashboard(ctx: &Ctx, actor: &Actor, since: i64) -> Result<Vec<HookStats>>
          ORDER BY d.hook_id, a.started_at",
     )?;
     let mut by_hook: BTreeMap<String, Acc> = BTreeMap::new();
-    let rows = stmt.query_map(params![since], |r| {
+    let rows = stmt.query_map(args![since], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,

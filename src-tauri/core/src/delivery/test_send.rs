@@ -1,7 +1,7 @@
 //! Test sends: the same prepare/send/record path as live deliveries, run synchronously and logged with
 //! trigger `test` (never retried).
 
-use rusqlite::params;
+use crate::args;
 use serde_json::Value;
 
 use super::engine::Engine;
@@ -44,18 +44,18 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
     let text = serde_json::to_string(&data).map_err(|e| Error::invalid("data", e.to_string()))?;
     let delivery_id = {
         let conn = ctx.db.conn();
-        let tx = conn.unchecked_transaction()?;
-        tx.execute(
+        let tx = conn.transaction_deferred()?;
+        let row: i64 = tx.query_row(
             "INSERT INTO events (event_id, type, store, occurred_at, data, trigger, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'test', ?4)",
-            params![event_id, event.name(), store, now, text],
+             VALUES (?1, ?2, ?3, ?4, ?5, 'test', ?4) RETURNING id",
+            args![event_id, event.name(), store, now, text],
+            |r| r.get(0),
         )?;
-        let row = tx.last_insert_rowid();
-        tx.execute(
+        let id: i64 = tx.query_row(
             "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, status, lease_until,
                                      created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'delivering', ?6, ?7, ?7)",
-            params![
+             VALUES (?1, ?2, ?3, ?4, ?5, 'delivering', ?6, ?7, ?7) RETURNING id",
+            args![
                 row,
                 format!("test:{}", req.hook_id),
                 req.hook_id,
@@ -64,8 +64,8 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
                 now + 60_000,
                 now
             ],
+            |r| r.get(0),
         )?;
-        let id = tx.last_insert_rowid();
         crate::store::audit::record(
             &tx,
             now,

@@ -1,6 +1,7 @@
 //! The audit log: who did what, when. Callers mask secrets in `detail` before recording.
 
-use rusqlite::{params, Connection};
+use crate::args;
+use crate::store::Conn;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -45,7 +46,7 @@ pub fn summarize(detail: &Value) -> String {
 
 /// Appends one entry. Takes a connection rather than a `Ctx` so it can join the caller's transaction.
 pub fn record(
-    conn: &Connection,
+    conn: &Conn,
     at_ms: i64,
     actor: Option<&str>,
     action: &str,
@@ -54,7 +55,7 @@ pub fn record(
 ) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![at_ms, actor, action, target, detail.to_string()],
+        args![at_ms, actor, action, target, detail.to_string()],
     )?;
     Ok(())
 }
@@ -78,7 +79,7 @@ pub fn list(
         "SELECT id, at, actor, action, target, detail FROM audit_log
          WHERE ?1 IS NULL OR id < ?1 ORDER BY id DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map(params![before_id, limit], |r| {
+    let rows = stmt.query_map(args![before_id, limit], |r| {
         let detail: String = r.get(5)?;
         Ok(AuditEntry {
             id: r.get(0)?,
@@ -91,7 +92,7 @@ pub fn list(
             summary: String::new(),
         })
     })?;
-    let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut entries = rows.collect::<Result<Vec<_>>>()?;
     for e in &mut entries {
         e.summary = summarize(&e.detail);
     }

@@ -1,7 +1,8 @@
 //! The `hooks` table and its `hook_events` / `hook_stores` join tables. Secrets are sealed here, bound to
 //! (hooks, column, hook id), and opened only when a record is read.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::{Conn, OptionalExt, Row};
 
 use crate::catalog::{AppType, EventType};
 use crate::crypto::{open, seal, DataKey};
@@ -28,18 +29,18 @@ pub struct HookRecord {
     pub updated_at_ms: i64,
 }
 
-pub fn insert(conn: &Connection, key: &DataKey, rec: &HookRecord) -> Result<()> {
+pub fn insert(conn: &Conn, key: &DataKey, rec: &HookRecord) -> Result<()> {
     conn.execute(
         "INSERT INTO hooks (id, label, url_base, all_stores, auth_kind, signature_kind, retry_preset, ordered,
              allow_private_network, timeout_ms, enabled, created_at, updated_at)
          VALUES (?1, '', '', 0, 'none', 'none', 'standard', 0, 0, 15000, ?2, ?3, ?3)",
-        params![rec.id, rec.enabled, rec.created_at_ms],
+        args![rec.id, rec.enabled, rec.created_at_ms],
     )?;
     update(conn, key, rec)
 }
 
 /// Rewrites every column of an existing hook, including its events and stores.
-pub fn update(conn: &Connection, key: &DataKey, rec: &HookRecord) -> Result<()> {
+pub fn update(conn: &Conn, key: &DataKey, rec: &HookRecord) -> Result<()> {
     let s = &rec.spec;
     let id = rec.id.as_str();
     let (auth_name, auth_secret) = match &s.auth {
@@ -61,7 +62,7 @@ pub fn update(conn: &Connection, key: &DataKey, rec: &HookRecord) -> Result<()> 
              timeout_ms = ?16, enabled = ?17, failing_since_ms = ?18, disabled_reason = ?19, updated_at = ?20,
              signature_previous = ?21, signature_previous_until = ?22
          WHERE id = ?1",
-        params![
+        args![
             id,
             s.label.as_str(),
             s.url.base(),
@@ -95,41 +96,41 @@ pub fn update(conn: &Connection, key: &DataKey, rec: &HookRecord) -> Result<()> 
     if changed == 0 {
         return Err(Error::NotFound(format!("hook {id}")));
     }
-    conn.execute("DELETE FROM hook_events WHERE hook_id = ?1", [id])?;
+    conn.execute("DELETE FROM hook_events WHERE hook_id = ?1", args![id])?;
     for e in &s.events {
         conn.execute(
             "INSERT INTO hook_events (hook_id, event) VALUES (?1, ?2)",
-            params![id, e.name()],
+            args![id, e.name()],
         )?;
     }
-    conn.execute("DELETE FROM hook_stores WHERE hook_id = ?1", [id])?;
+    conn.execute("DELETE FROM hook_stores WHERE hook_id = ?1", args![id])?;
     if let StoreScope::Only(ids) = &s.stores {
         for st in ids {
             conn.execute(
                 "INSERT INTO hook_stores (hook_id, store_id) VALUES (?1, ?2)",
-                params![id, st.as_str()],
+                args![id, st.as_str()],
             )?;
         }
     }
     Ok(())
 }
 
-pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM hooks WHERE id = ?1", [id])? > 0)
+pub fn delete(conn: &Conn, id: &str) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM hooks WHERE id = ?1", args![id])? > 0)
 }
 
 /// Turning a hook on clears its failure state: the user has looked at it.
-pub fn set_enabled(conn: &Connection, id: &str, enabled: bool, now_ms: i64) -> Result<bool> {
+pub fn set_enabled(conn: &Conn, id: &str, enabled: bool, now_ms: i64) -> Result<bool> {
     let n = if enabled {
         conn.execute(
             "UPDATE hooks SET enabled = 1, failing_since_ms = NULL, disabled_reason = NULL, updated_at = ?2
              WHERE id = ?1",
-            params![id, now_ms],
+            args![id, now_ms],
         )?
     } else {
         conn.execute(
             "UPDATE hooks SET enabled = 0, updated_at = ?2 WHERE id = ?1",
-            params![id, now_ms],
+            args![id, now_ms],
         )?
     };
     Ok(n > 0)
@@ -140,27 +141,27 @@ const COLUMNS: &str = "id, label, url_base, url_query, all_stores, app_type, aut
     timeout_ms, enabled, failing_since_ms, disabled_reason, created_at, updated_at, signature_previous,
     signature_previous_until";
 
-pub fn get(conn: &Connection, key: &DataKey, id: &str) -> Result<Option<HookRecord>> {
+pub fn get(conn: &Conn, key: &DataKey, id: &str) -> Result<Option<HookRecord>> {
     let raw = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM hooks WHERE id = ?1"))?
-        .query_row([id], RawHook::read)
+        .query_row(args![id], RawHook::read)
         .optional()?;
     raw.map(|r| r.into_record(conn, key)).transpose()
 }
 
 /// Every hook, oldest first.
-pub fn list(conn: &Connection, key: &DataKey) -> Result<Vec<HookRecord>> {
+pub fn list(conn: &Conn, key: &DataKey) -> Result<Vec<HookRecord>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM hooks ORDER BY created_at, id"
     ))?;
     let raws = stmt
-        .query_map([], RawHook::read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        .query_map(args![], RawHook::read)?
+        .collect::<Result<Vec<_>>>()?;
     raws.into_iter().map(|r| r.into_record(conn, key)).collect()
 }
 
 /// Ids of enabled hooks subscribed to `event` whose store scope covers `store`.
-pub fn matching_ids(conn: &Connection, event: EventType, store: &str) -> Result<Vec<String>> {
+pub fn matching_ids(conn: &Conn, event: EventType, store: &str) -> Result<Vec<String>> {
     let mut stmt = conn.prepare_cached(
         "SELECT h.id FROM hooks h JOIN hook_events e ON e.hook_id = h.id AND e.event = ?1
          WHERE h.enabled = 1
@@ -168,8 +169,8 @@ pub fn matching_ids(conn: &Connection, event: EventType, store: &str) -> Result<
          ORDER BY h.created_at, h.id",
     )?;
     let ids = stmt
-        .query_map(params![event.name(), store], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(args![event.name(), store], |r| r.get(0))?
+        .collect::<Result<_>>()?;
     Ok(ids)
 }
 
@@ -226,7 +227,7 @@ struct RawHook {
 }
 
 impl RawHook {
-    fn read(r: &Row<'_>) -> rusqlite::Result<RawHook> {
+    fn read(r: &Row) -> Result<RawHook> {
         Ok(RawHook {
             id: r.get(0)?,
             label: r.get(1)?,
@@ -255,7 +256,7 @@ impl RawHook {
     }
 
     /// Decrypts and re-validates: a damaged or hand-edited row is an error, never a half-valid hook.
-    fn into_record(self, conn: &Connection, key: &DataKey) -> Result<HookRecord> {
+    fn into_record(self, conn: &Conn, key: &DataKey) -> Result<HookRecord> {
         let id = self.id.as_str();
         let query = open_opt(key, TABLE, "url_query", id, self.url_query)?;
         let auth_secret = open_opt(key, TABLE, "auth_secret", id, self.auth_secret)?;
@@ -316,8 +317,8 @@ impl RawHook {
                 "SELECT event FROM hook_events WHERE hook_id = ?1 ORDER BY rowid",
             )?;
             let names: Vec<String> = stmt
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .query_map(args![id], |r| r.get(0))?
+                .collect::<Result<_>>()?;
             names
                 .iter()
                 .map(|n| EventType::parse("events", n))
@@ -330,8 +331,8 @@ impl RawHook {
                 "SELECT store_id FROM hook_stores WHERE hook_id = ?1 ORDER BY rowid",
             )?;
             let ids: Vec<String> = stmt
-                .query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+                .query_map(args![id], |r| r.get(0))?
+                .collect::<Result<_>>()?;
             StoreScope::Only(
                 ids.iter()
                     .map(|s| StoreId::parse("stores", s))

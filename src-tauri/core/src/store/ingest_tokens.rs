@@ -1,6 +1,7 @@
 //! Ingest API token rows. Only the SHA-256 of a token is stored; the token itself is shown once.
 
-use rusqlite::{params, Connection};
+use crate::args;
+use crate::store::Conn;
 
 use crate::Result;
 
@@ -21,26 +22,26 @@ pub struct NewToken<'a> {
     pub created_by: &'a str,
 }
 
-pub fn insert(conn: &Connection, t: &NewToken<'_>, now_ms: i64) -> Result<i64> {
-    conn.execute(
+pub fn insert(conn: &Conn, t: &NewToken<'_>, now_ms: i64) -> Result<i64> {
+    conn.query_row(
         "INSERT INTO ingest_tokens (token_hash, label, hint, created_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![t.token_hash, t.label, t.hint, t.created_by, now_ms],
-    )?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        args![t.token_hash, t.label, t.hint, t.created_by, now_ms],
+        |r| r.get(0),
+    )
 }
 
-pub fn exists(conn: &Connection, token_hash: &str) -> Result<bool> {
+pub fn exists(conn: &Conn, token_hash: &str) -> Result<bool> {
     let n: i64 = conn
         .prepare_cached("SELECT COUNT(*) FROM ingest_tokens WHERE token_hash = ?1")?
-        .query_row([token_hash], |r| r.get(0))?;
+        .query_row(args![token_hash], |r| r.get(0))?;
     Ok(n > 0)
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<TokenRow>> {
+pub fn list(conn: &Conn) -> Result<Vec<TokenRow>> {
     let mut stmt = conn
         .prepare("SELECT id, label, hint, created_by, created_at FROM ingest_tokens ORDER BY id")?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(args![], |r| {
         Ok(TokenRow {
             id: r.get(0)?,
             label: r.get(1)?,
@@ -49,14 +50,14 @@ pub fn list(conn: &Connection) -> Result<Vec<TokenRow>> {
             created_at: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    Ok(rows.collect::<Result<_>>()?)
 }
 
 /// The revoked token's row, or `None` when there was no such token.
-pub fn delete(conn: &Connection, id: i64) -> Result<Option<TokenRow>> {
+pub fn delete(conn: &Conn, id: i64) -> Result<Option<TokenRow>> {
     let row = list(conn)?.into_iter().find(|t| t.id == id);
     if row.is_some() {
-        conn.execute("DELETE FROM ingest_tokens WHERE id = ?1", [id])?;
+        conn.execute("DELETE FROM ingest_tokens WHERE id = ?1", args![id])?;
     }
     Ok(row)
 }

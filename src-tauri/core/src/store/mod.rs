@@ -1,6 +1,16 @@
-//! SQLite access. One file per table family; this file opens the database and applies migrations.
+//! Storage: the one seam between Hookdesk and its database (docs/architecture.md, Storage). Every
+//! statement and every driver type lives under this folder. The rest of the core calls the functions
+//! here with domain values and gets domain values back; it never names SQLite or PostgreSQL.
+//!
+//! Two backends sit behind [`Db`]: the SQLite file in the data directory (the default), and a
+//! PostgreSQL database named by a URL (README, PostgreSQL).
 
+mod conn;
+mod db_error;
 mod migrate;
+pub mod postgres;
+mod sql;
+pub mod sqlite;
 
 pub mod alerts;
 pub mod app_settings;
@@ -14,63 +24,141 @@ pub mod sessions;
 pub mod stores;
 pub mod users;
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+pub use conn::{Backend, Conn, OptionalExt, Stmt, Tx};
+pub use db_error::{DbError, DbErrorKind};
+pub use migrate::known_schema_version;
+pub use postgres::DatabaseUrl;
+pub use sql::{FromValue, Row, ToValue, Value};
+pub use sqlite::{commits, relaxed_commits, wal_frames};
 
-use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use conn::Inner;
+use postgres::PgConn;
 
 use crate::Result;
 
-pub use migrate::{known_schema_version, MIGRATIONS};
+/// The environment variable naming a PostgreSQL database (the CLI's `--database` sets it too).
+pub const DATABASE_URL_ENV: &str = "HOOKDESK_DATABASE_URL";
+
+/// The database named by `HOOKDESK_DATABASE_URL`, if any; a malformed address is an error on field
+/// `database`, never a silent fall-back to the SQLite file.
+pub fn database_from_env() -> Result<Option<DatabaseUrl>> {
+    match std::env::var(DATABASE_URL_ENV) {
+        Ok(s) if !s.trim().is_empty() => Ok(Some(DatabaseUrl::parse("database", &s)?)),
+        _ => Ok(None),
+    }
+}
+
+#[derive(Clone)]
+enum Place {
+    Sqlite(PathBuf),
+    Postgres(DatabaseUrl),
+}
 
 /// An open Hookdesk database. Commands and the engine's writers share one connection; the hot read paths
-/// (routing, ingest tokens, a delivery's store and hook) use a second one, so in WAL mode they never wait
-/// behind a write transaction.
+/// (routing, ingest tokens, a delivery's store and hook) use a second one, so they never wait behind a
+/// write transaction.
 pub struct Db {
-    path: PathBuf,
-    conn: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    data_dir: PathBuf,
+    place: Place,
+    conn: Arc<Mutex<Conn>>,
+    reader: Mutex<Conn>,
 }
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("path", &self.path).finish()
+        f.debug_struct("Db")
+            .field("database", &self.describe())
+            .finish()
     }
 }
 
 impl Db {
-    /// Opens (creating if needed) `hookdesk.db` in `data_dir` and brings its schema up to date.
+    /// Opens the data directory's database: the one `HOOKDESK_DATABASE_URL` names, else the SQLite file
+    /// in `data_dir` (created if needed). Either way its schema is brought up to date.
     pub fn open(data_dir: &Path) -> Result<Db> {
+        Db::open_at(data_dir, database_from_env()?.as_ref())
+    }
+
+    /// Opens `database` (PostgreSQL) or, with `None`, the SQLite file in `data_dir`. The data directory
+    /// holds the data key either way.
+    pub fn open_at(data_dir: &Path, database: Option<&DatabaseUrl>) -> Result<Db> {
         std::fs::create_dir_all(data_dir)?;
-        let path = data_dir.join(crate::paths::DB_FILE);
-        let mut conn = connect(&path)?;
-        migrate::apply(&mut conn)?;
-        let reader = connect(&path)?;
+        let place = match database {
+            None => Place::Sqlite(data_dir.join(crate::paths::DB_FILE)),
+            Some(url) => Place::Postgres(url.clone()),
+        };
+        let conn = connect(&place)?;
+        migrate::apply(&conn)?;
+        let reader = connect(&place)?;
         Ok(Db {
-            path,
-            conn: Mutex::new(conn),
+            data_dir: data_dir.to_path_buf(),
+            place,
+            conn: Arc::new(Mutex::new(conn)),
             reader: Mutex::new(reader),
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    pub fn backend(&self) -> Backend {
+        match self.place {
+            Place::Sqlite(_) => Backend::Sqlite,
+            Place::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The SQLite file, when the data lives in one.
+    pub fn path(&self) -> Option<&Path> {
+        match &self.place {
+            Place::Sqlite(p) => Some(p),
+            Place::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL database, when the data lives in one.
+    pub fn database_url(&self) -> Option<&DatabaseUrl> {
+        match &self.place {
+            Place::Postgres(u) => Some(u),
+            Place::Sqlite(_) => None,
+        }
+    }
+
+    /// Where the data lives, fit to show: the file's path, or the address with its password masked.
+    pub fn describe(&self) -> String {
+        match &self.place {
+            Place::Sqlite(p) => p.display().to_string(),
+            Place::Postgres(u) => u.masked(),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
-        self.path.parent().unwrap_or(Path::new("."))
+        &self.data_dir
     }
 
-    /// The shared connection. A poisoned lock only means another thread panicked mid-call; SQLite's own
-    /// transactions keep the data consistent, so the connection stays usable.
-    pub fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    /// The shared connection. A poisoned lock only means another thread panicked mid-call; the
+    /// database's own transactions keep the data consistent, so the connection stays usable. A
+    /// PostgreSQL session the server or the network ended is opened again here.
+    pub fn conn(&self) -> MutexGuard<'_, Conn> {
+        self.checked(&self.conn)
     }
 
     /// The read connection: for single reads that need not see this process's open write transaction.
-    pub fn read(&self) -> MutexGuard<'_, Connection> {
-        self.reader.lock().unwrap_or_else(|e| e.into_inner())
+    pub fn read(&self) -> MutexGuard<'_, Conn> {
+        self.checked(&self.reader)
+    }
+
+    fn checked<'a>(&self, slot: &'a Mutex<Conn>) -> MutexGuard<'a, Conn> {
+        let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.as_postgres().is_some_and(|c| !c.is_open()) {
+            // Until the server answers again, the closed session answers every call with an error
+            // of kind Unavailable; the next call tries again.
+            if let Ok(fresh) = connect(&self.place) {
+                tracing::info!(database = %self.describe(), "reconnected to PostgreSQL");
+                *guard = fresh;
+            }
+        }
+        guard
     }
 
     /// The shared connection for the engine's own bookkeeping (claims, attempt records, its lease):
@@ -79,8 +167,7 @@ impl Db {
     /// committed with a sync (README, Durability), and that sync makes the earlier commits durable too.
     pub fn conn_relaxed(&self) -> Relaxed<'_> {
         let conn = self.conn();
-        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
-        RELAXED.with(|r| r.set(true));
+        relax(&conn, true);
         Relaxed(conn)
     }
 
@@ -90,7 +177,7 @@ impl Db {
     pub fn write_each<T, R>(
         &self,
         items: &[T],
-        write: impl Fn(&Connection, &T) -> Result<R>,
+        write: impl Fn(&Conn, &T) -> Result<R>,
     ) -> Vec<Result<R>> {
         write_each_on(&self.conn(), items, write)
     }
@@ -99,14 +186,25 @@ impl Db {
     pub fn write_each_relaxed<T, R>(
         &self,
         items: &[T],
-        write: impl Fn(&Connection, &T) -> Result<R>,
+        write: impl Fn(&Conn, &T) -> Result<R>,
     ) -> Vec<Result<R>> {
         write_each_on(&self.conn_relaxed(), items, write)
     }
 
-    /// A fresh connection to the same file, configured like the shared one.
-    pub fn connect(&self) -> Result<Connection> {
-        connect(&self.path)
+    /// A fresh connection to the same database, configured like the shared one.
+    pub fn connect(&self) -> Result<Conn> {
+        connect(&self.place)
+    }
+
+    /// While the returned guard lives, the SQLite log is checkpointed by a thread of its own instead of
+    /// inside commits (see [`sqlite::checkpoint`]); PostgreSQL does its own, so there is nothing to start.
+    pub fn start_checkpoints(&self) -> Result<Option<sqlite::checkpoint::Checkpointer>> {
+        match &self.place {
+            Place::Sqlite(path) => {
+                sqlite::checkpoint::Checkpointer::start(path, self.conn.clone()).map(Some)
+            }
+            Place::Postgres(_) => Ok(None),
+        }
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -114,13 +212,34 @@ impl Db {
     }
 }
 
+fn connect(place: &Place) -> Result<Conn> {
+    Ok(Conn(match place {
+        Place::Sqlite(path) => Inner::Sqlite(sqlite::connect(path)?),
+        Place::Postgres(url) => Inner::Postgres(PgConn::connect(url)?),
+    }))
+}
+
+fn relax(conn: &Conn, relaxed: bool) {
+    match &conn.0 {
+        Inner::Sqlite(c) => sqlite::relax(c, relaxed),
+        // The same promise as SQLite's NORMAL: a crash may lose the last commits, never half of one.
+        Inner::Postgres(c) => {
+            let _ = c.batch(if relaxed {
+                "SET synchronous_commit = off"
+            } else {
+                "SET synchronous_commit = on"
+            });
+        }
+    }
+}
+
 fn write_each_on<T, R>(
-    conn: &Connection,
+    conn: &Conn,
     items: &[T],
-    write: impl Fn(&Connection, &T) -> Result<R>,
+    write: impl Fn(&Conn, &T) -> Result<R>,
 ) -> Vec<Result<R>> {
     let together = || -> Result<Vec<R>> {
-        let tx = conn.unchecked_transaction()?;
+        let tx = conn.transaction_deferred()?;
         let out = items
             .iter()
             .map(|item| write(&tx, item))
@@ -134,7 +253,7 @@ fn write_each_on<T, R>(
         Err(_) => items
             .iter()
             .map(|item| {
-                let tx = conn.unchecked_transaction()?;
+                let tx = conn.transaction_deferred()?;
                 let out = write(&tx, item)?;
                 tx.commit()?;
                 Ok(out)
@@ -144,11 +263,11 @@ fn write_each_on<T, R>(
 }
 
 /// The shared connection with syncs relaxed until it is released; see [`Db::conn_relaxed`].
-pub struct Relaxed<'a>(MutexGuard<'a, Connection>);
+pub struct Relaxed<'a>(MutexGuard<'a, Conn>);
 
 impl std::ops::Deref for Relaxed<'_> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
         &self.0
     }
 }
@@ -156,85 +275,6 @@ impl std::ops::Deref for Relaxed<'_> {
 impl Drop for Relaxed<'_> {
     fn drop(&mut self) {
         // Every other use of the shared connection commits with a sync.
-        let _ = self.0.pragma_update(None, "synchronous", "FULL");
-        RELAXED.with(|r| r.set(false));
+        relax(&self.0, false);
     }
-}
-
-/// Write transactions committed with a sync by this process. With `synchronous=FULL` in WAL mode each
-/// one ends with a sync of the log, so the count is the number of log syncs (the benchmark prints syncs
-/// per second and events per sync; see README, Performance).
-static COMMITS: AtomicU64 = AtomicU64::new(0);
-/// Commits made through [`Db::conn_relaxed`], which do not sync.
-static RELAXED_COMMITS: AtomicU64 = AtomicU64::new(0);
-
-thread_local! {
-    /// Set while this thread holds the shared connection relaxed; commits happen on the thread that
-    /// holds the connection, so the commit hook reads it there.
-    static RELAXED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Write transactions committed with a log sync by this process since it started.
-pub fn commits() -> u64 {
-    COMMITS.load(Ordering::Relaxed)
-}
-
-/// Write transactions committed without a sync (the engine's bookkeeping) since the process started.
-pub fn relaxed_commits() -> u64 {
-    RELAXED_COMMITS.load(Ordering::Relaxed)
-}
-
-/// Log frames (4 KiB pages) appended by commits on the shared connection while an engine's checkpointer
-/// runs; the benchmark prints them per delivery (README, Performance).
-static WAL_FRAMES: AtomicU64 = AtomicU64::new(0);
-/// The log's length in frames after the last counted commit.
-static WAL_LAST: AtomicI64 = AtomicI64::new(0);
-
-/// Log frames appended by counted commits since the process started; see [`count_wal_frames`].
-pub fn wal_frames() -> u64 {
-    WAL_FRAMES.load(Ordering::Relaxed)
-}
-
-/// Counts the frames each commit on `conn` appends to the log. SQLite's automatic checkpoints use the
-/// same hook, so this is installed only once they are off (the engine's checkpointer turns them off).
-pub fn count_wal_frames(conn: &Connection) {
-    fn on_commit(_: &rusqlite::hooks::Wal, frames: std::ffi::c_int) -> rusqlite::Result<()> {
-        let now = i64::from(frames);
-        let before = WAL_LAST.swap(now, Ordering::Relaxed);
-        // A log that started over holds only this commit's frames.
-        let added = if now >= before { now - before } else { now };
-        WAL_FRAMES.fetch_add(added as u64, Ordering::Relaxed);
-        Ok(())
-    }
-    conn.wal_hook(Some(on_commit));
-}
-
-fn connect(path: &Path) -> Result<Connection> {
-    let fresh = std::fs::metadata(path)
-        .map(|m| m.len() == 0)
-        .unwrap_or(true);
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    if fresh {
-        // Pruned rows leave free pages; a new file can hand them back to the disk (see README, Retention).
-        // The mode can be chosen only before the first table exists.
-        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
-    }
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    // Power-safe acknowledgements (README, Durability): a commit returns only after the log is synced to
-    // stable storage. NORMAL would sync only at checkpoints, so an OS crash or power cut could lose events
-    // already answered 202. Writers batch their work, so many events share one sync.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.commit_hook(Some(|| {
-        if RELAXED.with(|r| r.get()) {
-            RELAXED_COMMITS.fetch_add(1, Ordering::Relaxed);
-        } else {
-            COMMITS.fetch_add(1, Ordering::Relaxed);
-        }
-        false
-    }));
-    // Every delivery runs about fifteen distinct statements; the default cache of 16 thrashes.
-    conn.set_prepared_statement_cache_capacity(128);
-    Ok(conn)
 }

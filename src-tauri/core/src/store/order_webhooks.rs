@@ -1,7 +1,8 @@
 //! The `order_webhooks` table: one Integration Hub order-webhook page per store. The header value and
 //! each URL's query are sealed, bound to (order_webhooks, column, store id).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::args;
+use crate::store::{Conn, OptionalExt};
 
 use super::hooks::{open_opt, seal_opt};
 use crate::crypto::DataKey;
@@ -11,7 +12,7 @@ use crate::Result;
 const TABLE: &str = "order_webhooks";
 
 pub fn put(
-    conn: &Connection,
+    conn: &Conn,
     key: &DataKey,
     store: &str,
     s: &OrderWebhookSettings,
@@ -41,7 +42,7 @@ pub fn put(
              open_url_query = ?5, open_enabled = ?6, update_url_base = ?7, update_url_query = ?8,
              update_enabled = ?9, close_url_base = ?10, close_url_query = ?11, close_enabled = ?12,
              third_party_active = ?13, allow_private_network = ?14, updated_at = ?15",
-        params![
+        args![
             store,
             s.header_name.as_ref().map(HeaderName::as_str),
             seal_opt(key, TABLE, "header_value", store, s.header_value.as_ref()),
@@ -71,14 +72,14 @@ type RawRow = (
 );
 
 /// The page of `store`, or `None` when it was never saved (callers treat that as all off).
-pub fn get(conn: &Connection, key: &DataKey, store: &str) -> Result<Option<OrderWebhookSettings>> {
+pub fn get(conn: &Conn, key: &DataKey, store: &str) -> Result<Option<OrderWebhookSettings>> {
     let raw: Option<RawRow> = conn
         .query_row(
             "SELECT header_name, header_value, open_url_base, open_url_query, open_enabled, update_url_base,
                  update_url_query, update_enabled, close_url_base, close_url_query, close_enabled,
                  third_party_active, allow_private_network
              FROM order_webhooks WHERE store_id = ?1",
-            [store],
+            args![store],
             |r| {
                 Ok((
                     r.get(0)?,

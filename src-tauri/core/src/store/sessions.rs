@@ -1,6 +1,7 @@
 //! Session rows. Only the SHA-256 of a token is stored; the token itself lives with the client.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::args;
+use crate::store::{Conn, OptionalExt};
 
 use crate::Result;
 
@@ -13,19 +14,19 @@ pub struct SessionRow {
     pub unlocked_at: Option<i64>,
 }
 
-pub fn insert(conn: &Connection, token_hash: &str, user_id: i64, now_ms: i64) -> Result<()> {
+pub fn insert(conn: &Conn, token_hash: &str, user_id: i64, now_ms: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
-        params![token_hash, user_id, now_ms],
+        args![token_hash, user_id, now_ms],
     )?;
     Ok(())
 }
 
-pub fn find(conn: &Connection, token_hash: &str) -> Result<Option<SessionRow>> {
+pub fn find(conn: &Conn, token_hash: &str) -> Result<Option<SessionRow>> {
     Ok(conn
         .query_row(
             "SELECT token_hash, user_id, created_at, last_seen, unlocked_at FROM sessions WHERE token_hash = ?1",
-            [token_hash],
+            args![token_hash],
             |r| {
                 Ok(SessionRow {
                     token_hash: r.get(0)?,
@@ -39,56 +40,62 @@ pub fn find(conn: &Connection, token_hash: &str) -> Result<Option<SessionRow>> {
         .optional()?)
 }
 
-pub fn touch(conn: &Connection, token_hash: &str, now_ms: i64) -> Result<()> {
+pub fn touch(conn: &Conn, token_hash: &str, now_ms: i64) -> Result<()> {
     conn.execute(
         "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
-        params![token_hash, now_ms],
+        args![token_hash, now_ms],
     )?;
     Ok(())
 }
 
-pub fn set_unlocked(conn: &Connection, token_hash: &str, now_ms: i64) -> Result<()> {
+pub fn set_unlocked(conn: &Conn, token_hash: &str, now_ms: i64) -> Result<()> {
     conn.execute(
         "UPDATE sessions SET unlocked_at = ?2, last_seen = ?2 WHERE token_hash = ?1",
-        params![token_hash, now_ms],
+        args![token_hash, now_ms],
     )?;
     Ok(())
 }
 
 /// Drops the unlocked state; the session stays signed in.
-pub fn lock(conn: &Connection, token_hash: &str) -> Result<bool> {
+pub fn lock(conn: &Conn, token_hash: &str) -> Result<bool> {
     let n = conn.execute(
         "UPDATE sessions SET unlocked_at = NULL WHERE token_hash = ?1",
-        [token_hash],
+        args![token_hash],
     )?;
     Ok(n > 0)
 }
 
-pub fn delete(conn: &Connection, token_hash: &str) -> Result<bool> {
-    let n = conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+pub fn delete(conn: &Conn, token_hash: &str) -> Result<bool> {
+    let n = conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        args![token_hash],
+    )?;
     Ok(n > 0)
 }
 
 /// Forgets sessions nobody has used since `before_ms`.
-pub fn delete_idle(conn: &Connection, before_ms: i64) -> Result<usize> {
-    Ok(conn.execute("DELETE FROM sessions WHERE last_seen < ?1", [before_ms])?)
+pub fn delete_idle(conn: &Conn, before_ms: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE last_seen < ?1",
+        args![before_ms],
+    )?)
 }
 
 /// Ends every session of a user but `keep` (the one making the change, when it should survive).
-pub fn delete_for_user(conn: &Connection, user_id: i64, keep: Option<&str>) -> Result<usize> {
+pub fn delete_for_user(conn: &Conn, user_id: i64, keep: Option<&str>) -> Result<usize> {
     Ok(conn.execute(
         "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
-        params![user_id, keep],
+        args![user_id, keep],
     )?)
 }
 
 /// A user's sessions, most recently used first.
-pub fn list_for_user(conn: &Connection, user_id: i64) -> Result<Vec<SessionRow>> {
+pub fn list_for_user(conn: &Conn, user_id: i64) -> Result<Vec<SessionRow>> {
     let mut stmt = conn.prepare(
         "SELECT token_hash, user_id, created_at, last_seen, unlocked_at FROM sessions
          WHERE user_id = ?1 ORDER BY last_seen DESC",
     )?;
-    let rows = stmt.query_map([user_id], |r| {
+    let rows = stmt.query_map(args![user_id], |r| {
         Ok(SessionRow {
             token_hash: r.get(0)?,
             user_id: r.get(1)?,
@@ -97,5 +104,5 @@ pub fn list_for_user(conn: &Connection, user_id: i64) -> Result<Vec<SessionRow>>
             unlocked_at: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<Result<Vec<_>>>()?)
 }

@@ -1,18 +1,19 @@
 //! The `stores` table.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::{Conn, OptionalExt, Row};
 
 use crate::domain::{Label, MerchKey, RestaurantId, Store, StoreId};
 use crate::Result;
 
 /// Inserts or replaces a store; returns true when it is new.
-pub fn upsert(conn: &Connection, store: &Store, now_ms: i64) -> Result<bool> {
+pub fn upsert(conn: &Conn, store: &Store, now_ms: i64) -> Result<bool> {
     let created = !exists(conn, store.id.as_str())?;
     conn.execute(
         "INSERT INTO stores (id, name, merch_key, restaurant_id, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)
          ON CONFLICT(id) DO UPDATE SET name = ?2, merch_key = ?3, restaurant_id = ?4, updated_at = ?5",
-        params![
+        args![
             store.id.as_str(),
             store.name.as_str(),
             store.merch_key.as_deref(),
@@ -23,32 +24,30 @@ pub fn upsert(conn: &Connection, store: &Store, now_ms: i64) -> Result<bool> {
     Ok(created)
 }
 
-pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+pub fn exists(conn: &Conn, id: &str) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM stores WHERE id = ?1")?
-        .query_row([id], |_| Ok(()))
+        .query_row(args![id], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
-pub fn get(conn: &Connection, id: &str) -> Result<Option<Store>> {
+pub fn get(conn: &Conn, id: &str) -> Result<Option<Store>> {
     conn.prepare_cached("SELECT id, name, merch_key, restaurant_id FROM stores WHERE id = ?1")?
-        .query_row([id], read)
+        .query_row(args![id], read)
         .optional()?
         .transpose()
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<Store>> {
+pub fn list(conn: &Conn) -> Result<Vec<Store>> {
     let mut stmt =
         conn.prepare("SELECT id, name, merch_key, restaurant_id FROM stores ORDER BY id")?;
-    let rows = stmt
-        .query_map([], read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(args![], read)?.collect::<Result<Vec<_>>>()?;
     rows.into_iter().collect()
 }
 
 /// Rows are re-validated on the way out: a row edited by hand cannot become an invalid value.
-fn read(r: &Row<'_>) -> rusqlite::Result<Result<Store>> {
+fn read(r: &Row) -> Result<Result<Store>> {
     let id: String = r.get(0)?;
     let name: String = r.get(1)?;
     let merch_key: Option<String> = r.get(2)?;
@@ -68,17 +67,17 @@ fn read(r: &Row<'_>) -> rusqlite::Result<Result<Store>> {
 }
 
 /// Every store id, for validating many references at once.
-pub fn ids(conn: &Connection) -> Result<std::collections::HashSet<String>> {
+pub fn ids(conn: &Conn) -> Result<std::collections::HashSet<String>> {
     let mut stmt = conn.prepare("SELECT id FROM stores")?;
     let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(args![], |r| r.get(0))?
+        .collect::<Result<_>>()?;
     Ok(ids)
 }
 
 /// Hooks scoped to this store and no other, by id and label: deleting the store would leave them
 /// without a destination.
-pub fn hooks_scoped_only_to(conn: &Connection, id: &str) -> Result<Vec<(String, String)>> {
+pub fn hooks_scoped_only_to(conn: &Conn, id: &str) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT h.id, h.label FROM hooks h JOIN hook_stores s ON s.hook_id = h.id
          WHERE s.store_id = ?1 AND h.all_stores = 0
@@ -86,16 +85,16 @@ pub fn hooks_scoped_only_to(conn: &Connection, id: &str) -> Result<Vec<(String, 
          ORDER BY h.id",
     )?;
     let rows = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .query_map(args![id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_>>()?;
     Ok(rows)
 }
 
 /// Deletes a store, taking it out of multi-store hooks' scopes and dropping its POS status and its empty
 /// order-webhook page. The caller has checked that nothing depends on it alone. Returns false when there was no such store.
-pub fn delete(conn: &Connection, id: &str) -> Result<bool> {
-    conn.execute("DELETE FROM hook_stores WHERE store_id = ?1", [id])?;
-    conn.execute("DELETE FROM pos_status WHERE store = ?1", [id])?;
-    conn.execute("DELETE FROM order_webhooks WHERE store_id = ?1", [id])?;
-    Ok(conn.execute("DELETE FROM stores WHERE id = ?1", [id])? > 0)
+pub fn delete(conn: &Conn, id: &str) -> Result<bool> {
+    conn.execute("DELETE FROM hook_stores WHERE store_id = ?1", args![id])?;
+    conn.execute("DELETE FROM pos_status WHERE store = ?1", args![id])?;
+    conn.execute("DELETE FROM order_webhooks WHERE store_id = ?1", args![id])?;
+    Ok(conn.execute("DELETE FROM stores WHERE id = ?1", args![id])? > 0)
 }

@@ -1,6 +1,7 @@
 //! User rows and their recovery codes. Policy (who may do what, lockout lengths) lives in `auth`.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::args;
+use crate::store::{Conn, OptionalExt, Row};
 
 use crate::auth::Role;
 use crate::{Error, Result};
@@ -57,11 +58,10 @@ const COLUMNS: &str =
     "id, name, role, password_hash, totp_secret, totp_confirmed, last_totp_step, \
                        failed_attempts, locked_until, lockout_count, created_at, disabled_at";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+fn from_row(r: &Row) -> Result<UserRow> {
     let role: String = r.get(2)?;
-    let role = Role::parse("role", &role).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let role = Role::parse("role", &role)
+        .map_err(|_| super::DbError::decode(format!("column 2: unknown role {role:?}")))?;
     Ok(UserRow {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -83,134 +83,130 @@ pub fn name_key(name: &str) -> String {
     name.to_lowercase()
 }
 
-pub fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
+pub fn count(conn: &Conn) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM users", args![], |r| r.get(0))?)
 }
 
 /// Admins who may still sign in, other than `except` (the user about to be changed).
-pub fn count_enabled_admins_except(conn: &Connection, except: i64) -> Result<i64> {
+pub fn count_enabled_admins_except(conn: &Conn, except: i64) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id != ?1",
-        [except],
+        args![except],
         |r| r.get(0),
     )?)
 }
 
-pub fn set_role(conn: &Connection, id: i64, role: Role) -> Result<()> {
+pub fn set_role(conn: &Conn, id: i64, role: Role) -> Result<()> {
     conn.execute(
         "UPDATE users SET role = ?2 WHERE id = ?1",
-        params![id, role.as_str()],
+        args![id, role.as_str()],
     )?;
     Ok(())
 }
 
 /// `Some(now)` disables, `None` enables.
-pub fn set_disabled(conn: &Connection, id: i64, disabled_at: Option<i64>) -> Result<()> {
+pub fn set_disabled(conn: &Conn, id: i64, disabled_at: Option<i64>) -> Result<()> {
     conn.execute(
         "UPDATE users SET disabled_at = ?2 WHERE id = ?1",
-        params![id, disabled_at],
+        args![id, disabled_at],
     )?;
     Ok(())
 }
 
-pub fn set_password_hash(conn: &Connection, id: i64, password_hash: &str) -> Result<()> {
+pub fn set_password_hash(conn: &Conn, id: i64, password_hash: &str) -> Result<()> {
     conn.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
-        params![id, password_hash],
+        args![id, password_hash],
     )?;
     Ok(())
 }
 
 /// Forgets the user's two-factor key and recovery codes; they enroll again at their next sign-in.
-pub fn clear_two_factor(conn: &Connection, id: i64) -> Result<()> {
+pub fn clear_two_factor(conn: &Conn, id: i64) -> Result<()> {
     conn.execute(
         "UPDATE users SET totp_secret = NULL, totp_confirmed = 0 WHERE id = ?1",
-        [id],
+        args![id],
     )?;
-    conn.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [id])?;
+    conn.execute("DELETE FROM recovery_codes WHERE user_id = ?1", args![id])?;
     Ok(())
 }
 
 pub fn insert(
-    conn: &Connection,
+    conn: &Conn,
     name: &str,
     role: Role,
     password_hash: &str,
     now_ms: i64,
 ) -> Result<i64> {
-    let res = conn.execute(
-        "INSERT INTO users (name, name_key, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![name, name_key(name), role.as_str(), password_hash, now_ms],
+    let res = conn.query_row(
+        "INSERT INTO users (name, name_key, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         RETURNING id",
+        args![name, name_key(name), role.as_str(), password_hash, now_ms],
+        |r| r.get(0),
     );
     match res {
-        Ok(_) => Ok(conn.last_insert_rowid()),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Err(Error::invalid(
-                "name",
-                "a user with this name already exists",
-            ))
-        }
+        Ok(id) => Ok(id),
+        Err(Error::Db(e)) if e.kind() == super::DbErrorKind::Unique => Err(Error::invalid(
+            "name",
+            "a user with this name already exists",
+        )),
         Err(e) => Err(e.into()),
     }
 }
 
-pub fn by_name(conn: &Connection, name: &str) -> Result<Option<UserRow>> {
+pub fn by_name(conn: &Conn, name: &str) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE name_key = ?1");
     Ok(conn
-        .query_row(&sql, [name_key(name.trim())], from_row)
+        .query_row(&sql, args![name_key(name.trim())], from_row)
         .optional()?)
 }
 
-pub fn by_id(conn: &Connection, id: i64) -> Result<Option<UserRow>> {
+pub fn by_id(conn: &Conn, id: i64) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
-    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+    Ok(conn.query_row(&sql, args![id], from_row).optional()?)
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<UserRow>> {
+pub fn list(conn: &Conn) -> Result<Vec<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users ORDER BY name_key");
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    let rows = stmt.query_map(args![], from_row)?;
+    Ok(rows.collect::<Result<Vec<_>>>()?)
 }
 
-pub fn delete(conn: &Connection, id: i64) -> Result<bool> {
-    Ok(conn.execute("DELETE FROM users WHERE id = ?1", [id])? > 0)
+pub fn delete(conn: &Conn, id: i64) -> Result<bool> {
+    Ok(conn.execute("DELETE FROM users WHERE id = ?1", args![id])? > 0)
 }
 
 /// Stores a new, unconfirmed secret; the replay window starts afresh with it.
-pub fn set_totp_secret(conn: &Connection, id: i64, sealed: &[u8]) -> Result<()> {
+pub fn set_totp_secret(conn: &Conn, id: i64, sealed: &[u8]) -> Result<()> {
     conn.execute(
         "UPDATE users SET totp_secret = ?2, totp_confirmed = 0, last_totp_step = NULL WHERE id = ?1",
-        params![id, sealed],
+        args![id, sealed],
     )?;
     Ok(())
 }
 
-pub fn confirm_totp(conn: &Connection, id: i64) -> Result<()> {
-    conn.execute("UPDATE users SET totp_confirmed = 1 WHERE id = ?1", [id])?;
+pub fn confirm_totp(conn: &Conn, id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET totp_confirmed = 1 WHERE id = ?1",
+        args![id],
+    )?;
     Ok(())
 }
 
 /// Records `step` as used, only if it is later than every step used before. Check and record are one
 /// statement, so of two attempts racing with the same code exactly one gets `true`.
-pub fn claim_totp_step(conn: &Connection, id: i64, step: i64) -> Result<bool> {
+pub fn claim_totp_step(conn: &Conn, id: i64, step: i64) -> Result<bool> {
     let n = conn.execute(
         "UPDATE users SET last_totp_step = ?1 WHERE id = ?2 AND (last_totp_step IS NULL OR last_totp_step < ?1)",
-        params![step, id],
+        args![step, id],
     )?;
     Ok(n == 1)
 }
 
 /// Counts one wrong code; the `policy.max_failures`-th starts a lockout that doubles with each repeat.
 /// One statement, so concurrent wrong codes are all counted.
-pub fn record_failure(
-    conn: &Connection,
-    id: i64,
-    now_ms: i64,
-    policy: LockoutPolicy,
-) -> Result<Failure> {
+pub fn record_failure(conn: &Conn, id: i64, now_ms: i64, policy: LockoutPolicy) -> Result<Failure> {
     let (failed_attempts, locked_until, started): (i64, Option<i64>, bool) = conn.query_row(
         "UPDATE users SET
             failed_attempts = CASE WHEN failed_attempts + 1 >= ?3 THEN 0 ELSE failed_attempts + 1 END,
@@ -219,7 +215,7 @@ pub fn record_failure(
             lockout_count = CASE WHEN failed_attempts + 1 >= ?3 THEN lockout_count + 1 ELSE lockout_count END
          WHERE id = ?1
          RETURNING failed_attempts, locked_until, failed_attempts = 0",
-        params![id, now_ms, policy.max_failures, policy.first_ms, policy.max_ms],
+        args![id, now_ms, policy.max_failures, policy.first_ms, policy.max_ms],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     Ok(Failure {
@@ -229,10 +225,10 @@ pub fn record_failure(
 }
 
 /// A right code clears the failure count and the doubling.
-pub fn record_success(conn: &Connection, id: i64) -> Result<()> {
+pub fn record_success(conn: &Conn, id: i64) -> Result<()> {
     conn.execute(
         "UPDATE users SET failed_attempts = 0, lockout_count = 0, locked_until = NULL WHERE id = ?1",
-        [id],
+        args![id],
     )?;
     Ok(())
 }
@@ -247,38 +243,41 @@ pub struct RecoveryCodeRow {
 
 /// Replaces every recovery code of the user (a new set makes the old one worthless).
 pub fn replace_recovery_codes(
-    conn: &Connection,
+    conn: &Conn,
     user_id: i64,
     codes: &[(Vec<u8>, Vec<u8>)],
 ) -> Result<()> {
-    conn.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [user_id])?;
+    conn.execute(
+        "DELETE FROM recovery_codes WHERE user_id = ?1",
+        args![user_id],
+    )?;
     let mut stmt =
         conn.prepare("INSERT INTO recovery_codes (user_id, salt, hash) VALUES (?1, ?2, ?3)")?;
     for (salt, hash) in codes {
-        stmt.execute(params![user_id, salt, hash])?;
+        stmt.execute(args![user_id, salt, hash])?;
     }
     Ok(())
 }
 
-pub fn unused_recovery_codes(conn: &Connection, user_id: i64) -> Result<Vec<RecoveryCodeRow>> {
+pub fn unused_recovery_codes(conn: &Conn, user_id: i64) -> Result<Vec<RecoveryCodeRow>> {
     let mut stmt = conn.prepare(
         "SELECT id, salt, hash FROM recovery_codes WHERE user_id = ?1 AND used_at IS NULL",
     )?;
-    let rows = stmt.query_map([user_id], |r| {
+    let rows = stmt.query_map(args![user_id], |r| {
         Ok(RecoveryCodeRow {
             id: r.get(0)?,
             salt: r.get(1)?,
             hash: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    Ok(rows.collect::<Result<Vec<_>>>()?)
 }
 
 /// Marks a code used; `false` when another attempt used it first.
-pub fn use_recovery_code(conn: &Connection, code_id: i64, now_ms: i64) -> Result<bool> {
+pub fn use_recovery_code(conn: &Conn, code_id: i64, now_ms: i64) -> Result<bool> {
     let n = conn.execute(
         "UPDATE recovery_codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
-        params![code_id, now_ms],
+        args![code_id, now_ms],
     )?;
     Ok(n == 1)
 }

@@ -24,6 +24,16 @@ struct Cli {
     /// Data directory shared with the desktop app.
     #[arg(long, global = true, env = "HOOKDESK_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// PostgreSQL database to keep everything in (postgres://user@host:port/db); without it, the
+    /// SQLite file in the data directory. The data key stays in the data directory either way.
+    #[arg(
+        long,
+        global = true,
+        env = "HOOKDESK_DATABASE_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    database: Option<String>,
     /// Print JSON (errors as {"code","message","field"} on stderr).
     #[arg(long, global = true)]
     json: bool,
@@ -70,7 +80,11 @@ fn main() -> ExitCode {
         Err(e) => return manners::usage_error(e),
     };
     let json = cli.json;
-    match run(cli) {
+    let chosen = match choose_database(&cli) {
+        Ok(()) => run(cli),
+        Err(e) => Err(e),
+    };
+    match chosen {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if json {
@@ -84,6 +98,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Checks `--database` and hands it to every open below through `HOOKDESK_DATABASE_URL`, the one place
+/// the core reads it from (README, PostgreSQL).
+fn choose_database(cli: &Cli) -> Result<()> {
+    match cli.database.as_deref().map(str::trim) {
+        None | Some("") => std::env::remove_var(hookdesk_core::store::DATABASE_URL_ENV),
+        Some(url) => {
+            hookdesk_core::store::DatabaseUrl::parse("database", url)?;
+            std::env::set_var(hookdesk_core::store::DATABASE_URL_ENV, url);
+        }
+    }
+    Ok(())
 }
 
 fn data_dir(cli: &Cli) -> PathBuf {

@@ -7,7 +7,9 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::{Ctx, Result};
+use super::super::conn::Inner;
+use super::super::Conn;
+use crate::Result;
 
 const EVERY: Duration = Duration::from_millis(100);
 /// About 32 MiB of log (4 KiB pages); at 1,000 events/s the log grows by about 12,000 frames a second.
@@ -19,44 +21,53 @@ const DEFAULT_AUTOCHECKPOINT: i64 = 1000;
 
 type Stop = Arc<(Mutex<bool>, Condvar)>;
 
+/// The shared writer connection, held during a catch-up pass.
+type Writer = Arc<Mutex<Conn>>;
+
 pub struct Checkpointer {
-    ctx: Arc<Ctx>,
+    writer: Writer,
     stop: Stop,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Checkpointer {
-    pub fn start(ctx: Arc<Ctx>) -> Result<Checkpointer> {
-        let conn = ctx.db.connect()?;
+    pub fn start(path: &std::path::Path, writer: Writer) -> Result<Checkpointer> {
+        let conn = super::connect(path)?;
         {
-            let shared = ctx.db.conn();
-            shared.pragma_update(None, "wal_autocheckpoint", 0)?;
-            crate::store::count_wal_frames(&shared);
+            let shared = lock(&writer);
+            if let Inner::Sqlite(c) = &shared.0 {
+                c.pragma_update(None, "wal_autocheckpoint", 0)?;
+                super::count_wal_frames(c);
+            }
         }
         let stop: Stop = Arc::new((Mutex::new(false), Condvar::new()));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("hookdesk-checkpoint".into())
             .spawn({
-                let ctx = ctx.clone();
-                move || checkpoint_until_stopped(&ctx, &conn, &flag)
+                let writer = writer.clone();
+                move || checkpoint_until_stopped(&writer, &conn, &flag)
             });
         let thread = match thread {
             Ok(t) => t,
             Err(e) => {
-                restore(&ctx);
+                restore(&writer);
                 return Err(e.into());
             }
         };
         Ok(Checkpointer {
-            ctx,
+            writer,
             stop,
             thread: Some(thread),
         })
     }
 }
 
-fn checkpoint_until_stopped(ctx: &Ctx, conn: &rusqlite::Connection, stop: &Stop) {
+fn lock(writer: &Writer) -> std::sync::MutexGuard<'_, Conn> {
+    writer.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn checkpoint_until_stopped(writer: &Writer, conn: &rusqlite::Connection, stop: &Stop) {
     let mut seen = None;
     loop {
         let (lock, cv) = &**stop;
@@ -70,7 +81,7 @@ fn checkpoint_until_stopped(ctx: &Ctx, conn: &rusqlite::Connection, stop: &Stop)
         let version: Option<i64> = conn.query_row("PRAGMA data_version", [], |r| r.get(0)).ok();
         if version != seen || last {
             seen = version;
-            if let Err(e) = checkpoint(ctx, conn) {
+            if let Err(e) = checkpoint(writer, conn) {
                 tracing::warn!(error = %e, "WAL checkpoint failed");
             }
         }
@@ -87,22 +98,21 @@ fn checkpoint_until_stopped(ctx: &Ctx, conn: &rusqlite::Connection, stop: &Stop)
 /// over. The writers wait for a small copy only: RESTART, which also waits for readers, took p99 at
 /// 1,000 events/s from 2.7 to 11.5 ms, and holding the writers for a pass that was far behind stalled
 /// them for up to 200 ms.
-fn checkpoint(ctx: &Ctx, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+fn checkpoint(writer: &Writer, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     let (log, copied): (i64, i64) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
         Ok((r.get(1)?, r.get(2)?))
     })?;
     if log >= RESTART_AT_FRAMES && log - copied <= CATCH_UP_FRAMES {
-        let _writers = ctx.db.conn();
+        let _writers = lock(writer);
         conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
     }
     Ok(())
 }
 
-fn restore(ctx: &Ctx) {
-    let _ = ctx
-        .db
-        .conn()
-        .pragma_update(None, "wal_autocheckpoint", DEFAULT_AUTOCHECKPOINT);
+fn restore(writer: &Writer) {
+    if let Inner::Sqlite(c) = &lock(writer).0 {
+        let _ = c.pragma_update(None, "wal_autocheckpoint", DEFAULT_AUTOCHECKPOINT);
+    }
 }
 
 impl Drop for Checkpointer {
@@ -113,6 +123,6 @@ impl Drop for Checkpointer {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-        restore(&self.ctx);
+        restore(&self.writer);
     }
 }
