@@ -5,12 +5,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev librsvg2-dev libdbus-1-dev \
-                xvfb xauth webkit2gtk-driver dbus-daemon libayatana-appindicator3-dev
+                xvfb xauth webkit2gtk-driver dbus-daemon libayatana-appindicator3-dev postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test ipc-check ipc-types ui-test e2e build-app \
+.PHONY: help run test deps apt-deps node-deps tools ui lint deny core-test core-test-postgres ipc-check ipc-types \
+        ui-test e2e build-app \
         serve bench startup dist dist-test
 
 help:
@@ -83,8 +84,29 @@ core-test:
 	rm -rf $(dir $(TRACE_LOG)) && mkdir -p $(dir $(TRACE_LOG))
 	HOOKDESK_NO_KEYCHAIN=1 HOOKDESK_LOG=trace HOOKDESK_LOG_FILE=$(TRACE_LOG) cargo test -p hookdesk-core
 	@test -s $(TRACE_LOG) || { echo "no trace log was written"; exit 1; }
-	@if grep -a -i -n canary $(TRACE_LOG) | head -3 | grep .; then echo "a canary secret reached the trace log"; exit 1; fi
+	@if grep -a -i -n -m 3 canary $(TRACE_LOG); then echo "a canary secret reached the trace log"; exit 1; fi
 	@echo "trace log: $$(wc -l < $(TRACE_LOG)) lines, no canary secret in it"
+	$(MAKE) core-test-postgres
+
+# The integration suite again, on PostgreSQL: a throw-away cluster of its own (scripts/test-postgres.sh, a
+# free loopback port, stopped at the end, never a server already running), one database per test. Then its
+# trace log and every file of the cluster must hold none of the canary secrets (the only other "canary"
+# there is PostgreSQL's own name for a Spanish locale).
+PG_TRACE_LOG := $(CURDIR)/target/test-logs/trace-postgres.log
+# The cluster lives under /tmp: the `postgres` user must be able to reach its folder, and a checkout under
+# a private home directory would not let it.
+core-test-postgres:
+	@pg=$$(mktemp -d /tmp/hookdesk-test-postgres.XXXXXX); chmod 755 $$pg; \
+	trap 'scripts/test-postgres.sh stop '$$pg'/cluster; rm -rf '$$pg EXIT; \
+	url=$$(scripts/test-postgres.sh start $$pg/cluster); \
+	echo "PostgreSQL for the tests: $$url"; \
+	HOOKDESK_NO_KEYCHAIN=1 HOOKDESK_LOG=trace HOOKDESK_LOG_FILE=$(PG_TRACE_LOG) \
+	  HOOKDESK_TEST_POSTGRES=$$url HOOKDESK_TEST_POSTGRES_DATA=$$pg/cluster/data \
+	  cargo test -p hookdesk-core --test it; \
+	if grep -a -i -n -m 3 canary $(PG_TRACE_LOG); then echo "a canary secret reached the trace log"; exit 1; fi; \
+	found=$$(grep -r -a -o -i -E 'canary.{0,8}' $$pg/cluster/data | grep -v -i 'canary islan' || true); \
+	if [ -n "$$found" ]; then echo "$$found" | head -3; echo "a canary secret reached PostgreSQL's files"; exit 1; fi; \
+	echo "PostgreSQL run: no canary secret in its trace log or in $$(du -sh $$pg/cluster/data | cut -f1) of cluster files"
 
 # The window's TypeScript types are generated from the Rust types (README, "The IPC contract"):
 # ipc-check fails when ui/src/lib/gen/ipc.ts differs from what the Rust types say; ipc-types rewrites it.

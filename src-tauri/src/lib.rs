@@ -26,18 +26,33 @@ use tauri::{Manager, WindowEvent};
 use background::Delivery;
 pub use state::AppState;
 
-/// `--data-dir DIR` on the command line wins over `HOOKDESK_DATA_DIR` and the OS default, as in the CLI.
-fn data_dir_from_args() -> Option<PathBuf> {
+/// The value of `--NAME VALUE` or `--NAME=VALUE` on the command line.
+fn flag_from_args(name: &str) -> Option<std::ffi::OsString> {
+    let flag = format!("--{name}");
+    let prefix = format!("--{name}=");
     let mut args = std::env::args_os().skip(1);
     while let Some(a) = args.next() {
-        if a == "--data-dir" {
-            return args.next().map(PathBuf::from);
+        if a == flag.as_str() {
+            return args.next();
         }
-        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix("--data-dir=")) {
-            return Some(PathBuf::from(v));
+        if let Some(v) = a.to_str().and_then(|s| s.strip_prefix(prefix.as_str())) {
+            return Some(v.into());
         }
     }
     None
+}
+
+/// `--data-dir DIR` on the command line wins over `HOOKDESK_DATA_DIR` and the OS default, as in the CLI.
+fn data_dir_from_args() -> Option<PathBuf> {
+    flag_from_args("data-dir").map(PathBuf::from)
+}
+
+/// `--database URL` wins over `HOOKDESK_DATABASE_URL`, as in the CLI; the core reads the variable
+/// (README, PostgreSQL).
+fn database_from_args() {
+    if let Some(url) = flag_from_args("database") {
+        std::env::set_var(hookdesk_core::store::DATABASE_URL_ENV, url);
+    }
 }
 
 /// The invoke handler for the one command list in command_list.rs.
@@ -86,6 +101,7 @@ pub(crate) static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::
 
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
+    database_from_args();
     let data_dir = resolve_data_dir(data_dir_from_args());
     let _ = std::fs::create_dir_all(&data_dir);
     let Some(instance) = instance::claim(&data_dir) else {

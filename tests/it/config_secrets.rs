@@ -80,10 +80,7 @@ fn no_secret_reaches_the_database_files_in_plain_text() {
 
     // Both the main file and the WAL, while the connection is open and after a checkpoint.
     let scan = || {
-        let mut bytes = std::fs::read(e.dir.path().join("hookdesk.db")).unwrap();
-        if let Ok(w) = std::fs::read(e.dir.path().join("hookdesk.db-wal")) {
-            bytes.extend(w);
-        }
+        let bytes = crate::support::stored_bytes(&e.dir.path());
         for c in canaries.iter().copied().chain([whsec.as_str()]) {
             assert!(!contains(&bytes, c), "{c} found in plain text");
         }
@@ -93,12 +90,14 @@ fn no_secret_reaches_the_database_files_in_plain_text() {
         );
     };
     scan();
-    e.ctx
-        .db
-        .conn()
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-        .unwrap();
-    scan();
+    if e.ctx.db.path().is_some() {
+        e.ctx
+            .db
+            .conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .unwrap();
+        scan();
+    }
 
     // And they still decrypt to what was typed.
     let d = hooks::load_for_delivery(&e.ctx, &h.id).unwrap();

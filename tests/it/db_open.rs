@@ -6,10 +6,21 @@ use crate::support::TestDir;
 #[test]
 fn open_creates_a_wal_database_with_every_migration_recorded() {
     let t = TestDir::new();
-    let db = Db::open(&t.path()).unwrap();
-    assert!(t.path().join("hookdesk.db").exists());
+    let db = Db::open_at(&t.path(), t.database().as_ref()).unwrap();
     assert_eq!(db.schema_version().unwrap(), known_schema_version());
     let conn = db.conn();
+    let n: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM schema_migrations",
+            hookdesk_core::args![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, known_schema_version());
+    if crate::support::sqlite_only("WAL mode and foreign keys of the SQLite file") {
+        return;
+    }
+    assert!(t.path().join("hookdesk.db").exists());
     let mode: String = conn
         .query_row("PRAGMA journal_mode", hookdesk_core::args![], |r| r.get(0))
         .unwrap();
@@ -31,8 +42,8 @@ fn open_creates_a_wal_database_with_every_migration_recorded() {
 #[test]
 fn reopening_applies_nothing_twice() {
     let t = TestDir::new();
-    drop(Db::open(&t.path()).unwrap());
-    let db = Db::open(&t.path()).unwrap();
+    drop(Db::open_at(&t.path(), t.database().as_ref()).unwrap());
+    let db = Db::open_at(&t.path(), t.database().as_ref()).unwrap();
     assert_eq!(db.schema_version().unwrap(), known_schema_version());
 }
 
@@ -40,7 +51,7 @@ fn reopening_applies_nothing_twice() {
 fn a_database_from_a_newer_schema_is_refused_and_left_untouched() {
     let t = TestDir::new();
     {
-        let db = Db::open(&t.path()).unwrap();
+        let db = Db::open_at(&t.path(), t.database().as_ref()).unwrap();
         db.conn()
             .execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?1, 'from the future')",
@@ -48,12 +59,12 @@ fn a_database_from_a_newer_schema_is_refused_and_left_untouched() {
             )
             .unwrap();
     }
-    let before = std::fs::read(t.path().join("hookdesk.db")).unwrap();
-    let err = Db::open(&t.path()).unwrap_err();
+    let before = std::fs::read(t.path().join("hookdesk.db")).unwrap_or_default();
+    let err = Db::open_at(&t.path(), t.database().as_ref()).unwrap_err();
     assert!(matches!(err, Error::SchemaTooNew { .. }), "{err:?}");
     assert_eq!(err.code(), "schema_too_new");
     assert!(err.to_string().contains("newer Hookdesk"));
-    let after = std::fs::read(t.path().join("hookdesk.db")).unwrap();
+    let after = std::fs::read(t.path().join("hookdesk.db")).unwrap_or_default();
     assert_eq!(before, after);
 }
 

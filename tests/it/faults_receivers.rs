@@ -268,7 +268,7 @@ fn row(e: &Eng, hook: &str) -> Row {
         .conn()
         .query_row(
             "SELECT a.status_code, a.error_kind, a.error_message, a.latency_ms,
-                    length(CAST(a.response_body AS BLOB)), d.status, d.next_attempt_at
+                    octet_length(a.response_body), d.status, d.next_attempt_at
              FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
              WHERE d.hook_id = ?1",
             hookdesk_core::args![hook],

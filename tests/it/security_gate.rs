@@ -218,7 +218,7 @@ fn snapshot(ctx: &Ctx) -> Vec<i64> {
         "SELECT COUNT(*) FROM users",
         "SELECT COUNT(*) FROM stores",
         "SELECT COUNT(*) FROM hooks",
-        "SELECT COALESCE(SUM(enabled), 0) FROM hooks",
+        "SELECT CAST(COALESCE(SUM(enabled), 0) AS BIGINT) FROM hooks",
         "SELECT COUNT(*) FROM hooks WHERE label LIKE 'Changed%'",
         "SELECT COUNT(*) FROM order_webhooks",
         "SELECT COUNT(*) FROM events",

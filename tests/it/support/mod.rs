@@ -224,3 +224,44 @@ fn independent_totp_matches_rfc_6238() {
 pub fn raw_db(dir: &Path) -> hookdesk_core::store::Db {
     hookdesk_core::store::Db::open_at(dir, database_of(dir).as_ref()).expect("open the database")
 }
+
+/// The PostgreSQL cluster's data directory on the PostgreSQL run, for the scans of what reached the disk.
+pub const POSTGRES_DATA_ENV: &str = "HOOKDESK_TEST_POSTGRES_DATA";
+
+/// Every byte the data directory's database has on disk, after its log is written into the tables:
+/// the SQLite file and its WAL, or on PostgreSQL the database's own files and the server's whole WAL.
+pub fn stored_bytes(dir: &Path) -> Vec<u8> {
+    let db = raw_db(dir);
+    let Some(_) = db.database_url() else {
+        let mut bytes = std::fs::read(dir.join("hookdesk.db")).expect("the database file");
+        if let Ok(w) = std::fs::read(dir.join("hookdesk.db-wal")) {
+            bytes.extend(w);
+        }
+        return bytes;
+    };
+    let conn = db.conn();
+    conn.execute_batch("CHECKPOINT").expect("checkpoint");
+    let oid: i64 = conn
+        .query_row(
+            "SELECT CAST(oid AS BIGINT) FROM pg_database WHERE datname = current_database()",
+            hookdesk_core::args![],
+            |r| r.get(0),
+        )
+        .expect("database oid");
+    let data = PathBuf::from(
+        std::env::var_os(POSTGRES_DATA_ENV).expect("HOOKDESK_TEST_POSTGRES_DATA names the cluster"),
+    );
+    let mut bytes = Vec::new();
+    for folder in [data.join("base").join(oid.to_string()), data.join("pg_wal")] {
+        for entry in std::fs::read_dir(&folder)
+            .expect("cluster folder")
+            .flatten()
+        {
+            if entry.file_type().is_ok_and(|t| t.is_file()) {
+                bytes.extend(std::fs::read(entry.path()).unwrap_or_default());
+            }
+        }
+    }
+    assert!(bytes.len() > 1 << 20, "the scan read the cluster's files");
+    bytes
+}

@@ -64,7 +64,29 @@ pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
     let dir = tempfile::Builder::new()
         .prefix("hookdesk-bench-")
         .tempdir()?;
-    let ctx = Arc::new(Ctx::open(dir.path())?);
+    // HOOKDESK_BENCH_DATABASE (a postgres:// URL to a server's maintenance database) runs the site on
+    // a fresh PostgreSQL database of that server instead of the SQLite file (README, Performance).
+    let database = match std::env::var("HOOKDESK_BENCH_DATABASE") {
+        Ok(url) if !url.is_empty() => {
+            let server = hookdesk_core::store::DatabaseUrl::parse("HOOKDESK_BENCH_DATABASE", &url)?;
+            static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let name = format!(
+                "hookdesk_bench_{}_{}",
+                std::process::id(),
+                N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
+            Some(hookdesk_core::store::postgres::admin::create_database(
+                &server, &name,
+            )?)
+        }
+        _ => None,
+    };
+    let ctx = Arc::new(Ctx::open_at(
+        dir.path(),
+        database.as_ref(),
+        Arc::new(hookdesk_core::clock::SystemClock),
+        hookdesk_core::crypto::system_key_store().as_ref(),
+    )?);
     auth::create_admin(&ctx, "bench", &Secret::new(PASSWORD))?;
     let (actor, session, _) = enroll(&ctx, "bench")?;
     // The log-page measurement reads through this session long after set-up.

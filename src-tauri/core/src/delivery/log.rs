@@ -346,8 +346,9 @@ impl RecoverCounts {
 pub fn recover_progress(ctx: &Ctx, hook_id: &str, since: i64) -> Result<RecoverCounts> {
     let conn = ctx.db.conn();
     Ok(conn.query_row(
-        "SELECT COUNT(*), COALESCE(SUM(status = 'succeeded'), 0), COALESCE(SUM(status = 'dead'), 0),
-                COALESCE(SUM(status = 'failed'), 0), COALESCE(SUM(status IN ('pending', 'delivering')), 0)
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'succeeded'), COUNT(*) FILTER (WHERE status = 'dead'),
+                COUNT(*) FILTER (WHERE status = 'failed'),
+                COUNT(*) FILTER (WHERE status IN ('pending', 'delivering'))
          FROM deliveries WHERE hook_id = ?1 AND created_at >= ?2 AND resend = 1",
         args![hook_id, since],
         |r| {

@@ -371,10 +371,10 @@ pub fn next_due_at(ctx: &Ctx) -> Result<Option<i64>> {
         .prepare_cached(
             "SELECT MIN(v) FROM (
                 SELECT * FROM (SELECT COALESCE(next_attempt_at, 0) AS v FROM deliveries INDEXED BY deliveries_waiting
-                               WHERE status IN ('pending','failed') ORDER BY next_attempt_at LIMIT 1)
+                               WHERE status IN ('pending','failed') ORDER BY next_attempt_at LIMIT 1) AS waiting
                 UNION ALL
                 SELECT * FROM (SELECT COALESCE(lease_until, 0) AS v FROM deliveries
-                               WHERE status = 'delivering' ORDER BY lease_until LIMIT 1))",
+                               WHERE status = 'delivering' ORDER BY lease_until LIMIT 1) AS leased) AS due",
         )?
         .query_row(args![], |r| r.get(0))?;
     Ok(at)

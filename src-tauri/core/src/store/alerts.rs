@@ -55,7 +55,7 @@ pub fn dead_after(conn: &Conn, after_ms: i64) -> Result<Vec<DeadGroup>> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.hook_id, h.label, COUNT(*), MAX(d.updated_at), MAX(d.last_status_code)
          FROM deliveries d LEFT JOIN hooks h ON h.id = d.hook_id
-         WHERE d.status = 'dead' AND d.updated_at > ?1 GROUP BY d.hook_id",
+         WHERE d.status = 'dead' AND d.updated_at > ?1 GROUP BY d.hook_id, h.label",
     )?;
     let rows = stmt.query_map(args![after_ms], |r| {
         Ok(DeadGroup {

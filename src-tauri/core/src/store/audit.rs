@@ -77,7 +77,7 @@ pub fn list(
     let conn = ctx.db.conn();
     let mut stmt = conn.prepare(
         "SELECT id, at, actor, action, target, detail FROM audit_log
-         WHERE ?1 IS NULL OR id < ?1 ORDER BY id DESC LIMIT ?2",
+         WHERE CAST(?1 AS BIGINT) IS NULL OR id < ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(args![before_id, limit], |r| {
         let detail: String = r.get(5)?;

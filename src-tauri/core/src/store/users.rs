@@ -207,15 +207,27 @@ pub fn claim_totp_step(conn: &Conn, id: i64, step: i64) -> Result<bool> {
 /// Counts one wrong code; the `policy.max_failures`-th starts a lockout that doubles with each repeat.
 /// One statement, so concurrent wrong codes are all counted.
 pub fn record_failure(conn: &Conn, id: i64, now_ms: i64, policy: LockoutPolicy) -> Result<Failure> {
-    let (failed_attempts, locked_until, started): (i64, Option<i64>, bool) = conn.query_row(
-        "UPDATE users SET
+    // Two-argument MIN is SQLite's spelling of PostgreSQL's LEAST.
+    let sql = "UPDATE users SET
             failed_attempts = CASE WHEN failed_attempts + 1 >= ?3 THEN 0 ELSE failed_attempts + 1 END,
             locked_until = CASE WHEN failed_attempts + 1 >= ?3
-                THEN ?2 + MIN(?4 << MIN(lockout_count, 16), ?5) ELSE locked_until END,
+                THEN ?2 + MIN(CAST(?4 AS BIGINT) << MIN(lockout_count, 16), ?5) ELSE locked_until END,
             lockout_count = CASE WHEN failed_attempts + 1 >= ?3 THEN lockout_count + 1 ELSE lockout_count END
          WHERE id = ?1
-         RETURNING failed_attempts, locked_until, failed_attempts = 0",
-        args![id, now_ms, policy.max_failures, policy.first_ms, policy.max_ms],
+         RETURNING failed_attempts, locked_until, failed_attempts = 0";
+    let pg = sql.replace("MIN(", "LEAST(").replace(
+        "<< LEAST(lockout_count, 16)",
+        "<< CAST(LEAST(lockout_count, 16) AS INTEGER)",
+    );
+    let (failed_attempts, locked_until, started): (i64, Option<i64>, bool) = conn.query_row(
+        conn.pick(sql, &pg),
+        args![
+            id,
+            now_ms,
+            policy.max_failures,
+            policy.first_ms,
+            policy.max_ms
+        ],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     Ok(Failure {

@@ -5,6 +5,7 @@
 //! thread. That works from inside the engine's async tasks too: the wait never enters a runtime.
 
 pub mod admin;
+mod dialect;
 mod tls;
 mod url;
 mod values;
@@ -20,7 +21,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 
 pub use self::url::DatabaseUrl;
-use super::sql::{to_dollar_placeholders, Row, Value};
+use super::sql::{Row, Value};
 use super::{DbError, DbErrorKind};
 
 /// The thread that drives every PostgreSQL connection's socket.
@@ -102,7 +103,7 @@ impl PgConn {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let stmt = wait(self.client.prepare(&to_dollar_placeholders(sql))).map_err(db_error)?;
+        let stmt = wait(self.client.prepare(&dialect::translate(sql))).map_err(db_error)?;
         let mut cache = self.statements.borrow_mut();
         if cache.len() >= 256 {
             cache.clear();
