@@ -96,7 +96,7 @@ PG_TRACE_LOG := $(CURDIR)/target/test-logs/trace-postgres.log
 # The cluster lives under /tmp: the `postgres` user must be able to reach its folder, and a checkout under
 # a private home directory would not let it.
 core-test-postgres:
-	@pg=$$(mktemp -d /tmp/hookdesk-test-postgres.XXXXXX); chmod 755 $$pg; \
+	@rm -f $(PG_TRACE_LOG); pg=$$(mktemp -d /tmp/hookdesk-test-postgres.XXXXXX); chmod 755 $$pg; \
 	trap 'scripts/test-postgres.sh stop '$$pg'/cluster; rm -rf '$$pg EXIT; \
 	url=$$(scripts/test-postgres.sh start $$pg/cluster); \
 	echo "PostgreSQL for the tests: $$url"; \

@@ -99,6 +99,13 @@ fn set_up(dir: &Path, receiver_url: &str) -> String {
 
 /// As [`set_up`], returning the admin's unlocked session as well as the ingest token.
 pub(crate) fn set_up_with_session(dir: &Path, receiver_url: &str) -> (String, String) {
+    let (session, token, _) = set_up_admin(dir, receiver_url);
+    (session, token)
+}
+
+/// As [`set_up_with_session`], also returning the admin's unused recovery codes (the first one was
+/// spent on unlocking).
+pub(crate) fn set_up_admin(dir: &Path, receiver_url: &str) -> (String, String, Vec<String>) {
     let init = cli(
         dir,
         None,
@@ -179,7 +186,14 @@ pub(crate) fn set_up_with_session(dir: &Path, receiver_url: &str) -> (String, St
         .as_str()
         .expect("token")
         .to_string();
-    (session, token)
+    let unused = codes["recovery_codes"]
+        .as_array()
+        .expect("codes")
+        .iter()
+        .skip(1)
+        .map(|c| c.as_str().unwrap_or_default().to_string())
+        .collect();
+    (session, token, unused)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -84,6 +84,14 @@ impl TestDir {
         });
         TestDir { dir, database }
     }
+    /// A data directory that keeps its data in its own SQLite file on every run.
+    pub fn sqlite() -> Self {
+        let _ = hookdesk_core::logging::init_from_env();
+        TestDir {
+            dir: tempfile::tempdir().expect("tempdir"),
+            database: None,
+        }
+    }
     pub fn path(&self) -> PathBuf {
         self.dir.path().to_path_buf()
     }

@@ -2,4 +2,5 @@
 //! (README, Retention and Backup and restore).
 
 pub mod backup;
+pub mod migrate;
 pub mod retention;

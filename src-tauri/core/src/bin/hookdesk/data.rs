@@ -1,12 +1,15 @@
-//! `hookdesk retention`, `prune`, `backup` and `restore`: keeping the data directory bounded and safe.
+//! `hookdesk retention`, `prune`, `backup`, `restore` and `migrate`: keeping the data directory bounded
+//! and safe, and moving it into a shared database.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Subcommand;
 use hookdesk_core::auth::Permission;
-use hookdesk_core::clock::parse_rfc3339;
+use hookdesk_core::clock::{parse_rfc3339, SystemClock};
 use hookdesk_core::crypto::system_key_store;
-use hookdesk_core::data::{backup, retention};
+use hookdesk_core::data::{backup, migrate, retention};
+use hookdesk_core::store::DatabaseUrl;
 use hookdesk_core::{Ctx, Result};
 
 use super::auth::session_actor;
@@ -40,6 +43,13 @@ pub enum DataCmd {
         #[arg(long, value_name = "FILE")]
         key_file: Option<PathBuf>,
     },
+    /// Copy this data directory's SQLite data into an empty PostgreSQL database (admin); stop the app
+    /// and `hookdesk serve` first. Afterwards run everything with --database URL.
+    Migrate {
+        /// The PostgreSQL database to copy into (postgres://user@host:port/db).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -66,6 +76,8 @@ pub fn run(cmd: &DataCmd, data_dir: &Path, json_out: bool) -> Result<()> {
                 store.as_ref(),
             )?)?
         }
+        // The source is the data directory's SQLite file, whatever --database says.
+        DataCmd::Migrate { to } => migrate_cmd(data_dir, to)?,
         other => with_ctx(other, &Ctx::open(data_dir)?)?,
     };
     print(json_out, &out);
@@ -91,6 +103,7 @@ fn with_ctx(cmd: &DataCmd, ctx: &Ctx) -> Result<serde_json::Value> {
             to_json(&retention::prune_now(ctx, &actor, before)?)?
         }
         DataCmd::Backup { file } => to_json(&backup::backup(ctx, file, false)?)?,
+        DataCmd::Migrate { to } => migrate_cmd(ctx.db.data_dir(), to)?,
         DataCmd::Restore { file, key_file } => {
             let store = system_key_store();
             to_json(&backup::restore(
@@ -101,4 +114,12 @@ fn with_ctx(cmd: &DataCmd, ctx: &Ctx) -> Result<serde_json::Value> {
             )?)?
         }
     })
+}
+
+fn migrate_cmd(data_dir: &Path, to: &str) -> Result<serde_json::Value> {
+    let target = DatabaseUrl::parse("to", to)?;
+    let keys = system_key_store();
+    let source = migrate::open_source(data_dir, Arc::new(SystemClock), keys.as_ref())?;
+    let actor = session_actor(&source, Permission::ManageSettings)?;
+    to_json(&migrate::migrate_to(&source, &actor, &target)?)
 }

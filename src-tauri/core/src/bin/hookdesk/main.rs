@@ -87,6 +87,10 @@ fn main() -> ExitCode {
     match chosen {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            if let Error::Db(d) = &e {
+                // The driver's words go to the log (HOOKDESK_LOG), never to the answer.
+                tracing::error!(kind = ?d.kind(), detail = d.detail(), "database error");
+            }
             if json {
                 eprintln!(
                     "{}",
