@@ -42,6 +42,11 @@ const SQLITE: &[Migration] = &[
         "ingest_token_labels",
         include_str!("sqlite/migrations/0008_ingest_token_labels.sql"),
     ),
+    (
+        9,
+        "workers",
+        include_str!("sqlite/migrations/0009_workers.sql"),
+    ),
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -76,6 +81,11 @@ const POSTGRES: &[Migration] = &[
         8,
         "ingest_token_labels",
         include_str!("postgres/migrations/0008_ingest_token_labels.sql"),
+    ),
+    (
+        9,
+        "workers",
+        include_str!("postgres/migrations/0009_workers.sql"),
     ),
 ];
 

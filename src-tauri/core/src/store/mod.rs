@@ -24,6 +24,7 @@ pub mod retention;
 pub mod sessions;
 pub mod stores;
 pub mod users;
+pub mod workers;
 
 pub use conn::{Backend, Conn, OptionalExt, Stmt, Tx};
 pub use db_error::{DbError, DbErrorKind};

@@ -6,6 +6,7 @@
 
 pub mod admin;
 mod dialect;
+pub mod listen;
 mod tls;
 mod url;
 mod values;
