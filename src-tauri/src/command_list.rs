@@ -5,6 +5,7 @@ macro_rules! hookdesk_commands {
     ($then:ident) => {
         $then! {
             status::app_status,
+            status::workers_list,
             auth::auth_state,
             auth::setup_admin,
             auth::sign_in,

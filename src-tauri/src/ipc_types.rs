@@ -49,6 +49,7 @@ fn all(cfg: &Config) -> Vec<Decl> {
         core::ErrorCode,
         IpcError,
         core::status::AppStatus,
+        core::store::workers::WorkerRow,
         core::auth::Role,
         core::auth::UserView,
         core::auth::SessionView,

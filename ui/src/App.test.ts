@@ -9,6 +9,8 @@ const STATUS = {
   dataDir: '/tmp/hd',
   backend: 'sqlite',
   database: '/tmp/hd/hookdesk.db',
+  databaseHost: null,
+  workersAlive: 0,
   schemaVersion: 3,
 };
 const ADMIN = { id: 1, name: 'ada', role: 'admin' as const, totpEnrolled: true, disabled: false, lockedUntilMs: null, createdAtMs: 1 };

@@ -1,4 +1,6 @@
+use hookdesk_core::auth::Permission;
 use hookdesk_core::status::AppStatus;
+use hookdesk_core::store::workers::WorkerRow;
 use tauri::State;
 
 use super::{blocking, IpcResult};
@@ -20,7 +22,17 @@ pub async fn app_status(state: State<'_, AppState>) -> IpcResult<AppStatus> {
         });
     }
     blocking(&state, |state| {
-        hookdesk_core::status::app_status(&state.ctx()?.db)
+        let ctx = state.ctx()?;
+        hookdesk_core::status::app_status(&ctx.db, ctx.now_ms())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn workers_list(state: State<'_, AppState>) -> IpcResult<Vec<WorkerRow>> {
+    blocking(&state, |state| {
+        let (ctx, actor) = state.actor(Permission::ReadLogs)?;
+        hookdesk_core::status::workers(&ctx, &actor)
     })
     .await
 }

@@ -2,6 +2,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type { Command } from './gen/ipc';
 import type {
+  WorkerRow,
   AppStatus,
   Attempt,
   AuditEntry,
@@ -118,6 +119,7 @@ async function call<T>(cmd: Command, args?: Record<string, unknown>): Promise<T>
 
 export const api = {
   appStatus: () => call<AppStatus>('app_status'),
+  workersList: () => call<WorkerRow[]>('workers_list'),
 
   authState: () => call<AuthState>('auth_state'),
   setupAdmin: (name: string, password: string) => call<AuthState>('setup_admin', { name, password }),

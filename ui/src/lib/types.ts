@@ -13,8 +13,10 @@ import type {
   SessionView,
   StoreView,
   UserView,
+  WorkerRow,
 } from './gen/ipc';
 
+export type { WorkerRow };
 export type {
   Alert,
   AlertKind,

@@ -3,6 +3,7 @@
 /** Every command the window may call (src-tauri/src/command_list.rs). */
 export type Command =
   | "app_status"
+  | "workers_list"
   | "auth_state"
   | "setup_admin"
   | "sign_in"
@@ -79,9 +80,31 @@ export type IpcError = { code: ErrorCode, message: string, field?: string, };
  */
 export type AppStatus = { version: string, dataDir: string, 
 /**
- * Where the data lives: "sqlite" (the file in the data directory) is the only backend so far.
+ * Where the data lives: "sqlite" (the file in the data directory) or "postgres".
  */
-backend: string, schemaVersion: number, };
+backend: string, 
+/**
+ * The SQLite file's path, or the PostgreSQL address with its password masked.
+ */
+database: string, 
+/**
+ * The PostgreSQL server's host name (the status bar's "Shared database (PostgreSQL, host)").
+ */
+databaseHost: string | null, 
+/**
+ * Delivery workers (apps and `hookdesk serve`) whose heartbeat is recent.
+ */
+workersAlive: number, schemaVersion: number, };
+
+export type WorkerRow = { id: string, host: string, pid: number, 
+/**
+ * "serve" or "app".
+ */
+kind: string, startedAt: number, heartbeatAt: number, 
+/**
+ * Deliveries this worker finished since it started.
+ */
+delivered: number, };
 
 export type Role = "admin" | "manager" | "support";
 

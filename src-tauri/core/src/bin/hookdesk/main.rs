@@ -145,7 +145,8 @@ fn run(cli: Cli) -> Result<()> {
         Cmd::Config(cmd) => config::run(cmd, &data_dir(&cli), cli.json),
         Cmd::Status => {
             let db = open(&cli)?;
-            let s = hookdesk_core::status::app_status(&db)?;
+            let now = hookdesk_core::clock::Clock::now_ms(&hookdesk_core::clock::SystemClock);
+            let s = hookdesk_core::status::app_status(&db, now)?;
             print(cli.json, &to_json(&s)?);
             Ok(())
         }
