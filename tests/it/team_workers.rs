@@ -115,3 +115,52 @@ fn notifications_announce_new_deliveries_and_hook_changes() {
     let seen = wait_for(&work, "work");
     assert!(seen < Duration::from_secs(1), "{seen:?}");
 }
+
+/// `hookdesk key export`: the key another machine of the team needs, for an admin with a fresh code
+/// only, every attempt audited.
+#[test]
+fn the_data_key_is_exported_to_an_admin_with_a_fresh_code_only() {
+    use hookdesk_core::auth::Role;
+    use hookdesk_core::data::key_export;
+
+    use crate::support::config::{actor, env, with_code};
+
+    let e = env();
+    let (admin, code) = with_code(&e.ctx, Role::Admin);
+    let support = actor(&e.ctx, Role::Support);
+    assert_eq!(
+        key_export::export(&e.ctx, &support, Some("123456"))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+    let missing = key_export::export(&e.ctx, &admin, None).unwrap_err();
+    assert_eq!(missing.field(), Some("code"));
+    let key = key_export::export(&e.ctx, &admin, Some(&code)).unwrap();
+    assert_eq!(key.expose().len(), 64);
+    // The key the data directory keeps (tests run without the OS keychain, so in data.key).
+    let file = std::fs::read_to_string(e.dir.path().join("data.key")).unwrap();
+    assert_eq!(key.expose(), file.trim());
+    // The same code does not work twice.
+    let again = key_export::export(&e.ctx, &admin, Some(&code)).unwrap_err();
+    assert_eq!(again.field(), Some("code"));
+    let actions: Vec<String> = e
+        .ctx
+        .db
+        .conn()
+        .query_map(
+            "SELECT action FROM audit_log WHERE target = 'data_key' ORDER BY id",
+            hookdesk_core::args![],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "data_key.export.refused",
+            "data_key.export.refused",
+            "data_key.export",
+            "data_key.export.refused"
+        ]
+    );
+}

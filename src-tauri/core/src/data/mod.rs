@@ -2,5 +2,6 @@
 //! (README, Retention and Backup and restore).
 
 pub mod backup;
+pub mod key_export;
 pub mod migrate;
 pub mod retention;

@@ -8,7 +8,7 @@ use clap::Subcommand;
 use hookdesk_core::auth::Permission;
 use hookdesk_core::clock::{parse_rfc3339, SystemClock};
 use hookdesk_core::crypto::system_key_store;
-use hookdesk_core::data::{backup, migrate, retention};
+use hookdesk_core::data::{backup, key_export, migrate, retention};
 use hookdesk_core::store::DatabaseUrl;
 use hookdesk_core::{Ctx, Result};
 
@@ -43,12 +43,26 @@ pub enum DataCmd {
         #[arg(long, value_name = "FILE")]
         key_file: Option<PathBuf>,
     },
+    /// The data key, for the other machines of a team.
+    #[command(subcommand)]
+    Key(KeyCmd),
     /// Copy this data directory's SQLite data into an empty PostgreSQL database (admin); stop the app
     /// and `hookdesk serve` first. Afterwards run everything with --database URL.
     Migrate {
         /// The PostgreSQL database to copy into (postgres://user@host:port/db).
         #[arg(long, value_name = "URL")]
         to: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Print the data key once (admin, audited), to give to another machine of the team as
+    /// HOOKDESK_MASTER_KEY or as the data.key file of its data directory.
+    Export {
+        /// A current two-factor code of the admin running the command.
+        #[arg(long)]
+        code: String,
     },
 }
 
@@ -103,6 +117,11 @@ fn with_ctx(cmd: &DataCmd, ctx: &Ctx) -> Result<serde_json::Value> {
             to_json(&retention::prune_now(ctx, &actor, before)?)?
         }
         DataCmd::Backup { file } => to_json(&backup::backup(ctx, file, false)?)?,
+        DataCmd::Key(KeyCmd::Export { code }) => {
+            let actor = session_actor(ctx, Permission::ManageSettings)?;
+            let key = key_export::export(ctx, &actor, Some(code))?;
+            serde_json::json!({ "key": key.expose() })
+        }
         DataCmd::Migrate { to } => migrate_cmd(ctx.db.data_dir(), to)?,
         DataCmd::Restore { file, key_file } => {
             let store = system_key_store();
