@@ -16,6 +16,7 @@ pub mod paths;
 pub mod status;
 pub mod storage_health;
 pub mod store;
+pub mod team;
 
 pub use ctx::Ctx;
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
