@@ -59,6 +59,15 @@ pub(crate) fn start_serve(dir: &Path) -> (Child, String) {
 /// Starts `hookdesk serve` under `wrapper` (a program and its arguments, such as strace), or directly
 /// when it is empty.
 pub(crate) fn start_serve_under(dir: &Path, wrapper: &[&str]) -> (Child, String) {
+    start_serve_with(dir, wrapper, &[])
+}
+
+/// As [`start_serve_under`], with more environment variables (they win over the test's own).
+pub(crate) fn start_serve_with(
+    dir: &Path,
+    wrapper: &[&str],
+    envs: &[(&str, String)],
+) -> (Child, String) {
     let mut cmd = match wrapper.split_first() {
         Some((program, args)) => {
             let mut c = Command::new(program);
@@ -76,6 +85,7 @@ pub(crate) fn start_serve_under(dir: &Path, wrapper: &[&str]) -> (Child, String)
             crate::support::database_of(dir)
                 .map(|db| (hookdesk_core::store::DATABASE_URL_ENV, db.unmasked())),
         )
+        .envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -106,6 +116,15 @@ pub(crate) fn set_up_with_session(dir: &Path, receiver_url: &str) -> (String, St
 /// As [`set_up_with_session`], also returning the admin's unused recovery codes (the first one was
 /// spent on unlocking).
 pub(crate) fn set_up_admin(dir: &Path, receiver_url: &str) -> (String, String, Vec<String>) {
+    set_up_admin_with(dir, receiver_url, false)
+}
+
+/// As [`set_up_admin`]; `ordered` makes the hook keep each order's events in sequence.
+pub(crate) fn set_up_admin_with(
+    dir: &Path,
+    receiver_url: &str,
+    ordered: bool,
+) -> (String, String, Vec<String>) {
     let init = cli(
         dir,
         None,
@@ -171,6 +190,7 @@ pub(crate) fn set_up_admin(dir: &Path, receiver_url: &str) -> (String, String, V
                 .expect("open data dir");
         let input = hookdesk_core::domain::HookInput {
             allow_private_network: true,
+            ordered,
             ..hook_input(receiver_url, &[EVENT])
         };
         let actor = hookdesk_core::auth::require(
