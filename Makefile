@@ -119,8 +119,13 @@ ipc-types: ui
 ui-test: node-deps
 	cd ui && npm run check && npm test
 
+# tests/e2e/tests/team.rs runs two apps on one PostgreSQL database: a throw-away server as for the core suite.
 e2e: build-app tools
-	cd tests/e2e && xvfb-run -a --server-args="-screen 0 1280x900x24" \
+	@pg=$$(mktemp -d /tmp/hookdesk-e2e-postgres.XXXXXX); chmod 755 $$pg; \
+	trap 'scripts/test-postgres.sh stop '$$pg'/cluster; rm -rf '$$pg EXIT; \
+	url=$$(scripts/test-postgres.sh start $$pg/cluster); \
+	psql "$$url" -q -c "CREATE DATABASE e2e_team"; \
+	cd tests/e2e && HOOKDESK_E2E_DATABASE=$${url%/postgres}/e2e_team xvfb-run -a --server-args="-screen 0 1280x900x24" \
 	  cargo test -- --test-threads=1
 
 ## ---- measurements (not part of make test) ---------------------------------------------------------

@@ -38,7 +38,13 @@ impl Delivery {
         let Ok(engine) = state.engine() else { return };
         let (stop, stop_rx) = watch::channel(false);
         let task = tauri::async_runtime::spawn(async move {
-            if let Err(e) = hookdesk_core::delivery::run::run(engine, stop_rx).await {
+            if let Err(e) = hookdesk_core::delivery::run::run(
+                engine,
+                hookdesk_core::team::WorkerKind::App,
+                stop_rx,
+            )
+            .await
+            {
                 eprintln!("hookdesk: the delivery engine stopped: {e}");
             }
         });

@@ -216,7 +216,7 @@ async fn a_delivery_left_delivering_is_claimed_again_after_its_lease() {
         sample(EventType::parse("t", "ach.settled").unwrap()),
     );
     // An engine claims both and dies before sending.
-    let claimed = claim_due(&e.ctx, e.now(), 90_000, 1, 20, &Default::default()).unwrap();
+    let claimed = claim_due(&e.ctx, e.now(), 90_000, 1, 20, &Default::default(), None).unwrap();
     assert_eq!(claimed.len(), 1);
     let crashed = claimed[0].id;
     assert_eq!(e.delivery(crashed).0, "delivering");
@@ -232,7 +232,7 @@ async fn a_delivery_left_delivering_is_claimed_again_after_its_lease() {
         "store-1",
         sample(EventType::parse("t", "ach.settled").unwrap()),
     );
-    let again = claim_due(&e.ctx, e.now(), 90_000, 10, 20, &Default::default()).unwrap();
+    let again = claim_due(&e.ctx, e.now(), 90_000, 10, 20, &Default::default(), None).unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(e.step().await.claimed, 0);
     assert_eq!(

@@ -130,7 +130,7 @@ fn a_claim_fills_each_destination_up_to_its_limit_lapsed_leases_included() {
         )
         .unwrap();
     let busy = std::collections::HashMap::from([(dx.clone(), 1)]);
-    let claimed = claim_due(&e.ctx, e.now(), 90_000, 100, 3, &busy).unwrap();
+    let claimed = claim_due(&e.ctx, e.now(), 90_000, 100, 3, &busy, None).unwrap();
     let per = |d: &str| claimed.iter().filter(|c| c.dest == d).count();
     assert_eq!((per(&dx), per(&dy)), (2, 3));
     let ids: Vec<i64> = claimed.iter().map(|c| c.id).collect();
@@ -140,7 +140,7 @@ fn a_claim_fills_each_destination_up_to_its_limit_lapsed_leases_included() {
 
     // The batch size caps the total, lowest ids first.
     let lowest = e.count("SELECT MIN(id) FROM deliveries WHERE status = 'pending'");
-    let more = claim_due(&e.ctx, e.now(), 90_000, 1, 20, &Default::default()).unwrap();
+    let more = claim_due(&e.ctx, e.now(), 90_000, 1, 20, &Default::default(), None).unwrap();
     assert_eq!(more.iter().map(|c| c.id).collect::<Vec<_>>(), vec![lowest]);
 }
 
@@ -151,7 +151,7 @@ fn one_bad_row_in_a_batch_does_not_lose_the_others() {
     for _ in 0..3 {
         e.emit(EVENT, "store-1", data());
     }
-    let claimed = claim_due(&e.ctx, e.now(), 90_000, 10, 10, &Default::default()).unwrap();
+    let claimed = claim_due(&e.ctx, e.now(), 90_000, 10, 10, &Default::default(), None).unwrap();
     assert_eq!(claimed.len(), 3);
     let mut bad = claimed[1].clone();
     bad.id = 999_999; // no such delivery: its attempt row breaks the foreign key

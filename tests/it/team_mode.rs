@@ -27,11 +27,60 @@ const PER_HOOK_LIMIT: usize = 20;
 fn worker(dir: &std::path::Path, name: &str) -> (Child, String) {
     let url = crate::support::database_of(dir).expect("a PostgreSQL database");
     let named = format!("{}?application_name={name}", url.unmasked());
+    let log = dir.join(format!("{name}.log"));
     start_serve_with(
         dir,
         &[],
-        &[(hookdesk_core::store::DATABASE_URL_ENV, named)],
+        &[
+            (hookdesk_core::store::DATABASE_URL_ENV, named),
+            ("HOOKDESK_LOG", "info".into()),
+            ("HOOKDESK_LOG_FILE", log.display().to_string()),
+        ],
     )
+}
+
+/// What the workers logged and where the open deliveries stand, when the test is about to fail.
+fn explain(dir: &std::path::Path) {
+    for n in ["w1", "w2", "w3"] {
+        let log =
+            std::fs::read_to_string(dir.join(format!("hookdesk-{n}.log"))).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(15).collect();
+        eprintln!(
+            "--- hookdesk-{n}:\n{}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        );
+    }
+    let db = raw_db(dir);
+    let rows: Vec<(String, Option<String>, i64)> = db
+        .conn()
+        .query_map(
+            "SELECT status, claimed_by, COUNT(*) FROM deliveries GROUP BY status, claimed_by",
+            hookdesk_core::args![],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    eprintln!("deliveries: {rows:?}");
+    let workers: Vec<(String, i64)> = db
+        .conn()
+        .query_map(
+            "SELECT id, heartbeat_at FROM workers",
+            hookdesk_core::args![],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    eprintln!("workers: {workers:?}");
+}
+
+/// Ends the workers however the test ends, so a failure leaves no process behind.
+struct Workers(Vec<(Child, String)>);
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for (child, _) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 fn count(dir: &std::path::Path, sql: &str) -> i64 {
@@ -53,19 +102,22 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
         .unwrap_or(3_000);
     let dir = TestDir::new();
     let path = dir.path();
-    let receiver = TestReceiver::start(Reply::status(200)).await;
+    // A receiver that takes a moment, so a worker holds deliveries in flight when it fails.
+    let receiver = TestReceiver::start(Reply::status(200).after(Duration::from_millis(30))).await;
     let token = {
         let (p, u) = (path.clone(), receiver.url("/team"));
         tokio::task::spawn_blocking(move || set_up_admin_with(&p, &u, true).1)
             .await
             .unwrap()
     };
-    let mut workers: Vec<(Child, String)> = ["w1", "w2", "w3"]
-        .iter()
-        .map(|n| worker(&path, &format!("hookdesk-{n}")))
-        .collect();
+    let mut workers = Workers(
+        ["w1", "w2", "w3"]
+            .iter()
+            .map(|n| worker(&path, &format!("hookdesk-{n}")))
+            .collect(),
+    );
     let addrs: Arc<Mutex<Vec<String>>> =
-        Arc::new(Mutex::new(workers.iter().map(|w| w.1.clone()).collect()));
+        Arc::new(Mutex::new(workers.0.iter().map(|w| w.1.clone()).collect()));
     let posted = Arc::new(AtomicUsize::new(0));
 
     // One poster, one event at a time, round robin over the workers that answer: the order events are
@@ -98,10 +150,15 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
                     if let Ok(resp) = sent {
                         if resp.status().as_u16() == 202 {
                             let v: Value = resp.json().await.unwrap();
-                            accepted.push((v["event_id"].as_str().unwrap().to_string(), i % ORDERS));
+                            accepted
+                                .push((v["event_id"].as_str().unwrap().to_string(), i % ORDERS));
                             break;
                         }
-                        assert!(resp.status().is_server_error(), "refused: {}", resp.status());
+                        assert!(
+                            resp.status().is_server_error(),
+                            "refused: {}",
+                            resp.status()
+                        );
                     }
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
@@ -122,7 +179,7 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
 
     // A third of the way: SIGKILL the first worker while it holds deliveries.
     wait_posted(events / 3).await;
-    let (mut killed, killed_addr) = workers.remove(0);
+    let (mut killed, killed_addr) = workers.0.remove(0);
     let killed_id: String = raw_db(&path)
         .conn()
         .query_row(
@@ -131,13 +188,14 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
             |r| r.get(0),
         )
         .expect("the worker registered itself");
-    killed.kill().unwrap();
-    killed.wait().unwrap();
-    let killed_at = Instant::now();
-    addrs.lock().unwrap().retain(|a| *a != killed_addr);
     let held = format!(
         "SELECT COUNT(*) FROM deliveries WHERE status = 'delivering' AND claimed_by = '{killed_id}'"
     );
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    let killed_at = Instant::now();
+    let holding = count(&path, &held);
+    addrs.lock().unwrap().retain(|a| *a != killed_addr);
     let taken_over = {
         let path = path.clone();
         tokio::task::spawn_blocking(move || loop {
@@ -178,15 +236,20 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
     loop {
         let n = {
             let path = path.clone();
-            tokio::task::spawn_blocking(move || count(&path, open)).await.unwrap()
+            tokio::task::spawn_blocking(move || count(&path, open))
+                .await
+                .unwrap()
         };
         if n == 0 {
             break;
         }
+        if Instant::now() >= deadline {
+            explain(&path);
+        }
         assert!(Instant::now() < deadline, "{n} deliveries still open");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    for (mut child, _) in workers {
+    for (child, _) in &mut workers.0 {
         let _ = std::process::Command::new("kill")
             .arg("-TERM")
             .arg(child.id().to_string())
@@ -197,8 +260,11 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
     assert_eq!(accepted.len(), events);
     let ids: HashSet<&String> = accepted.iter().map(|a| &a.0).collect();
     assert_eq!(ids.len(), events, "every key got its own event id");
-    let position: HashMap<&String, usize> =
-        accepted.iter().enumerate().map(|(i, a)| (&a.0, i)).collect();
+    let position: HashMap<&String, usize> = accepted
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (&a.0, i))
+        .collect();
     let mut arrivals: BTreeMap<String, usize> = BTreeMap::new();
     let mut first_seen: Vec<&String> = Vec::new();
     let captured = receiver.captured();
@@ -219,9 +285,36 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
         *n += 1;
     }
     let unknown: Vec<&String> = arrivals.keys().filter(|id| !ids.contains(id)).collect();
-    assert!(unknown.is_empty(), "unknown event ids delivered: {unknown:?}");
-    let missing = ids.iter().filter(|id| !arrivals.contains_key(**id)).count();
-    assert_eq!(missing, 0, "{missing} accepted events never delivered");
+    assert!(
+        unknown.is_empty(),
+        "unknown event ids delivered: {unknown:?}"
+    );
+    let missing: Vec<&&String> = ids
+        .iter()
+        .filter(|id| !arrivals.contains_key(**id))
+        .collect();
+    if !missing.is_empty() {
+        explain(&path);
+        let db = raw_db(&path);
+        for id in missing.iter().take(5) {
+            let row: Option<(String, i64, Option<String>, Option<String>)> = db
+                .conn()
+                .query_opt(
+                    "SELECT d.status, d.attempts, d.last_error, d.claimed_by FROM deliveries d
+                     JOIN events e ON e.id = d.event_row WHERE e.event_id = ?1",
+                    hookdesk_core::args![id.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .unwrap();
+            eprintln!("never delivered: {id}: {row:?}");
+        }
+    }
+    assert_eq!(
+        missing.len(),
+        0,
+        "{} accepted events never delivered",
+        missing.len()
+    );
     let duplicates: usize = arrivals.values().map(|n| n - 1).sum();
     assert!(
         duplicates <= 2 * PER_HOOK_LIMIT,
@@ -233,10 +326,14 @@ async fn three_workers_lose_nothing_through_a_kill_and_a_cut_connection() {
         let at = position[id];
         let order = accepted[at].1;
         if let Some(prev) = last.insert(order, at) {
-            assert!(prev < at, "order o-{order}: event {at} went out before event {prev}");
+            assert!(
+                prev < at,
+                "order o-{order}: event {at} went out before event {prev}"
+            );
         }
     }
     println!(
-        "team mode: {events} events, {duplicates} duplicates, killed worker's deliveries taken over after {took:?}"
+        "team mode: {events} events, {duplicates} duplicates; the killed worker held {holding} \
+         deliveries, taken over after {took:?}"
     );
 }

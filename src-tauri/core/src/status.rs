@@ -21,13 +21,14 @@ pub struct AppStatus {
 }
 
 pub fn app_status(db: &Db, now_ms: i64) -> Result<AppStatus> {
+    let workers_alive = crate::store::workers::alive(&db.read(), now_ms)?.len() as i64;
     Ok(AppStatus {
         version: crate::VERSION.to_string(),
         data_dir: db.data_dir().display().to_string(),
         backend: db.backend().as_str().to_string(),
         database: db.describe(),
         database_host: db.database_url().map(|u| u.host().to_string()),
-        workers_alive: crate::store::workers::alive(&db.read(), now_ms)?.len() as i64,
+        workers_alive,
         schema_version: db.schema_version()?,
     })
 }

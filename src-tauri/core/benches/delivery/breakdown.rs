@@ -62,7 +62,7 @@ pub async fn run(
     while delivered < events {
         let now = ctx.now_ms();
         let t = Instant::now();
-        let batch = claim_due(ctx, now, 90_000, 256, 256, &Default::default())?;
+        let batch = claim_due(ctx, now, 90_000, 256, 256, &Default::default(), None)?;
         let took = t.elapsed();
         if s.claims == 0 {
             s.first_claim = took;

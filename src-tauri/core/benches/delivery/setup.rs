@@ -206,6 +206,7 @@ impl Running {
         if self.engine_task.is_none() {
             self.engine_task = Some(tokio::spawn(run::run(
                 self.engine.clone(),
+                hookdesk_core::team::WorkerKind::Serve,
                 self.stop.subscribe(),
             )));
         }

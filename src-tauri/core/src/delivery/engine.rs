@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rand::Rng;
 use tokio::sync::{Notify, Semaphore};
@@ -38,6 +39,11 @@ impl Default for Limits {
     }
 }
 
+/// How long an attempt waits for an unreachable database before leaving its claim to lapse: 120 tries
+/// half a second apart, a minute in all.
+const STORAGE_RETRIES: usize = 120;
+const STORAGE_RETRY_MS: u64 = 500;
+
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct StepReport {
     pub claimed: usize,
@@ -53,6 +59,8 @@ struct Shared {
     in_flight: Mutex<HashMap<String, usize>>,
     global: Arc<Semaphore>,
     wake: Notify,
+    /// This process's id among the workers of the database, once its loop has joined them.
+    worker: std::sync::OnceLock<String>,
     /// Writes finished attempts in batches, off the async workers.
     recorder: Batcher<Finished, i64>,
 }
@@ -79,6 +87,7 @@ impl Engine {
             limits,
             in_flight: Mutex::new(HashMap::new()),
             wake: Notify::new(),
+            worker: std::sync::OnceLock::new(),
         })))
     }
 
@@ -88,6 +97,11 @@ impl Engine {
 
     pub fn http(&self) -> &HttpClient {
         &self.0.http
+    }
+
+    /// Marks the deliveries this engine claims as held by `worker` (see [`crate::team::Worker`]).
+    pub fn set_worker(&self, worker: &str) {
+        let _ = self.0.worker.set(worker.to_string());
     }
 
     /// Wakes the loop at once, e.g. after an event was enqueued.
@@ -136,6 +150,7 @@ impl Engine {
             free,
             self.0.limits.per_dest,
             &busy,
+            self.0.worker.get().map(String::as_str),
         )?;
         Ok(claimed
             .into_iter()
@@ -186,8 +201,20 @@ impl Engine {
     /// leaves the lease to lapse so the delivery is tried again, never lost.
     pub(crate) async fn send_one(&self, c: &Claimed, now: i64) -> Next {
         let ctx = &self.0.ctx;
-        let started = now.max(ctx.now_ms());
-        let prepared = prepare(ctx, c, started.div_euclid(1000));
+        let mut started = now.max(ctx.now_ms());
+        let mut prepared = prepare(ctx, c, started.div_euclid(1000));
+        // A database that cannot be reached for a moment (a restarted server, a cut network) is no
+        // reason to give a delivery up: wait for it while the claim is held.
+        for _ in 0..STORAGE_RETRIES {
+            match &prepared {
+                Err(e) if e.is_storage_unavailable() => {
+                    tokio::time::sleep(Duration::from_millis(STORAGE_RETRY_MS)).await;
+                    started = now.max(ctx.now_ms());
+                    prepared = prepare(ctx, c, started.div_euclid(1000));
+                }
+                _ => break,
+            }
+        }
         let (outcome, next) = match &prepared {
             Ok(p) => {
                 let out = self
@@ -217,7 +244,16 @@ impl Engine {
             done,
             next,
         };
-        let recorded = self.0.recorder.submit(finished).await;
+        let mut recorded = self.0.recorder.submit(finished.clone()).await;
+        for _ in 0..STORAGE_RETRIES {
+            match &recorded {
+                Err(e) if e.is_storage_unavailable() => {
+                    tokio::time::sleep(Duration::from_millis(STORAGE_RETRY_MS)).await;
+                    recorded = self.0.recorder.submit(finished.clone()).await;
+                }
+                _ => break,
+            }
+        }
         self.0.ctx.storage.note(&recorded);
         match recorded {
             Ok(_) => next,

@@ -237,15 +237,28 @@ pub fn claim_due(
     batch: usize,
     per_dest: usize,
     in_flight: &HashMap<String, usize>,
+    worker: Option<&str>,
 ) -> Result<Vec<Claimed>> {
     // A claim lost in a power cut only sends the delivery again: no sync needed.
     let conn = ctx.db.conn_relaxed();
     let tx = conn.transaction_deferred()?;
-    let ids = due_ids(&tx, now, batch, per_dest, in_flight)?;
+    let team;
+    let busy = if tx.backend() == crate::store::Backend::Postgres {
+        // Workers of a team claim one at a time (README, Team mode): a hook's limit and an order's
+        // sequence hold across rows, which row locks alone cannot protect. What is in flight counts
+        // every worker's requests.
+        tx.execute_batch("SELECT pg_advisory_xact_lock(7158253)")?;
+        team = in_flight_everywhere(&tx, now, in_flight)?;
+        &team
+    } else {
+        in_flight
+    };
+    let ids = due_ids(&tx, now, batch, per_dest, busy)?;
     let mut out = Vec::with_capacity(ids.len());
     {
         let mut upd = tx.prepare_cached(
-            "UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3 WHERE id = ?1",
+            "UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4
+             WHERE id = ?1",
         )?;
         let mut sel = tx.prepare_cached(
             "SELECT d.id, d.dest, d.hook_id, d.store, d.event_type, e.event_id, e.occurred_at, e.data, d.attempts,
@@ -253,7 +266,7 @@ pub fn claim_due(
              FROM deliveries d JOIN events e ON e.id = d.event_row WHERE d.id = ?1",
         )?;
         for id in ids {
-            upd.execute(args![id, now + lease_ms, now])?;
+            upd.execute(args![id, now + lease_ms, now, worker])?;
             out.push(sel.query_row(args![id], |r| {
                 Ok(Claimed {
                     id: r.get(0)?,
@@ -278,6 +291,26 @@ pub fn claim_due(
     }
     tx.commit()?;
     Ok(out)
+}
+
+/// Requests under way per destination from every worker on the database (claimed, lease not lapsed),
+/// or this engine's own count where that is higher.
+fn in_flight_everywhere(
+    tx: &Conn,
+    now: i64,
+    mine: &HashMap<String, usize>,
+) -> Result<HashMap<String, usize>> {
+    let mut all = mine.clone();
+    for (dest, n) in tx.query_map(
+        "SELECT dest, COUNT(*) FROM deliveries
+         WHERE status = 'delivering' AND lease_until > ?1 GROUP BY dest",
+        args![now],
+        |r| Ok((r.get::<_, String>(0)?, r.get::<_, usize>(1)?)),
+    )? {
+        let entry = all.entry(dest).or_default();
+        *entry = (*entry).max(n);
+    }
+    Ok(all)
 }
 
 /// An ordered delivery waits while an earlier one with the same destination and order key is unfinished.

@@ -7,7 +7,7 @@ use crate::catalog::EventType;
 use crate::domain::{HookAuth, HookSignature};
 use crate::{Ctx, Error, Result};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Prepared {
     pub url: String,
     pub masked_url: String,

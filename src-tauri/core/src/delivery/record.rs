@@ -78,7 +78,7 @@ pub fn record(
 }
 
 /// One finished attempt waiting to be recorded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Finished {
     pub claimed: Claimed,
     pub prepared: Option<Prepared>,

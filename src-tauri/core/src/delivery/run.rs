@@ -10,6 +10,8 @@ use super::engine::Engine;
 use super::lease::{EngineLease, HEARTBEAT_MS};
 use super::outbox::{next_due_at, release_all_leases};
 use super::record::Next;
+use crate::store::Backend;
+use crate::team::{Worker, WorkerKind};
 use crate::Result;
 
 /// How long shutdown waits for in-flight attempts; what is still running after that is retried later.
@@ -46,11 +48,18 @@ fn prune_pass(ctx: &std::sync::Arc<crate::Ctx>, running: &mut Option<tokio::task
     }));
 }
 
-pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<()> {
+pub async fn run(
+    engine: Engine,
+    kind: WorkerKind,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<()> {
     let ctx = engine.ctx().clone();
+    // On a shared PostgreSQL database every worker delivers (README, Team mode); on SQLite one engine
+    // per data directory does, under the lease.
+    let team = ctx.db.backend() == Backend::Postgres;
     let lease = EngineLease::new();
     // Wait for the lease: another engine (the app or `hookdesk serve`) may be delivering from this data dir.
-    loop {
+    while !team {
         if *shutdown.borrow() {
             return Ok(());
         }
@@ -62,7 +71,14 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
             _ = shutdown.changed() => {}
         }
     }
-    release_all_leases(&ctx, ctx.now_ms())?;
+    if !team {
+        release_all_leases(&ctx, ctx.now_ms())?;
+    }
+    let worker = {
+        let engine = engine.clone();
+        Worker::join(&ctx, kind, move || engine.wake())?
+    };
+    engine.set_worker(worker.id());
     let _checkpoints = ctx.db.start_checkpoints()?;
     tracing::info!("delivery engine started");
     let mut tasks: JoinSet<Next> = JoinSet::new();
@@ -75,7 +91,10 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
             break;
         }
         let now = ctx.now_ms();
-        if now - last_beat >= HEARTBEAT_MS {
+        if let Err(e) = worker.tick(&ctx, now) {
+            tracing::warn!(error = %e, "the worker heartbeat failed; it is tried again");
+        }
+        if !team && now - last_beat >= HEARTBEAT_MS {
             // A heartbeat that cannot be written (a full disk) is tried again on the next pass: the
             // engine keeps delivering what it can and resumes recording once there is space.
             let beat = lease.try_acquire(&ctx, now);
@@ -106,7 +125,11 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
                 ctx.storage.failed(&e);
             }
         }
-        while tasks.try_join_next().is_some() {}
+        while let Some(done) = tasks.try_join_next() {
+            if matches!(done, Ok(Next::Succeeded)) {
+                worker.delivered(1);
+            }
+        }
         // Due work that could not be claimed is waiting on a busy destination or an earlier delivery of
         // the same order; a finishing attempt wakes the loop, so there is no need to spin on it.
         let wait = if claimed > 0 {
@@ -134,7 +157,12 @@ pub async fn run(engine: Engine, mut shutdown: watch::Receiver<bool>) -> Result<
     if let Some(p) = pruning {
         let _ = p.await;
     }
-    lease.release(&ctx)?;
+    if let Err(e) = worker.leave(&ctx) {
+        tracing::warn!(error = %e, "leaving the team failed; the others take over once it lapses");
+    }
+    if !team {
+        lease.release(&ctx)?;
+    }
     tracing::info!("delivery engine stopped");
     Ok(())
 }

@@ -245,7 +245,11 @@ fn serve(ctx: Arc<Ctx>, listen: &str) -> Result<()> {
         let (addr, listener) = ingest::bind(listen).await?;
         let engine = Engine::new(ctx.clone())?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let engine_task = tokio::spawn(hookdesk_core::delivery::run::run(engine.clone(), stop_rx));
+        let engine_task = tokio::spawn(hookdesk_core::delivery::run::run(
+            engine.clone(),
+            hookdesk_core::team::WorkerKind::Serve,
+            stop_rx,
+        ));
         let shutdown = shutdown_signal();
         // Scripts wait for this first line before they send anything (or signal).
         println!("{}", json!({"listening": addr.to_string()}));
