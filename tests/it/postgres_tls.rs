@@ -109,23 +109,34 @@ fn sslmode_require_connects_over_tls_to_a_trusted_server_only() {
     let v = cli::ok_json(&trusted);
     assert_eq!(v["backend"], "postgres");
 
-    // The session really is encrypted: the server says so for this connection.
-    std::env::set_var("HOOKDESK_DATABASE_CA", &ca);
-    let db = Db::open_at(
+    // The sessions really are encrypted: a running `serve` on that address, seen from the server.
+    let (mut serve, _) = crate::engine_crash::start_serve_with(
         &t.path(),
-        Some(&DatabaseUrl::parse("database", &require).unwrap()),
-    )
-    .expect("TLS connection");
-    let ssl: bool = db
+        &[],
+        &[
+            (
+                hookdesk_core::store::DATABASE_URL_ENV,
+                format!("{require}&application_name=hookdesk-tls"),
+            ),
+            ("HOOKDESK_DATABASE_CA", ca.display().to_string()),
+        ],
+    );
+    let plain = DatabaseUrl::parse("database", &with_sslmode(&url, "disable")).unwrap();
+    let observer = Db::open_at(&TestDir::new().path(), Some(&plain)).unwrap();
+    let (sessions, encrypted): (i64, i64) = observer
         .conn()
         .query_row(
-            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE s.ssl)
+             FROM pg_stat_activity a JOIN pg_stat_ssl s ON s.pid = a.pid
+             WHERE a.application_name = 'hookdesk-tls'",
             hookdesk_core::args![],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert!(ssl, "the session is not encrypted");
-    drop(db);
+    let _ = serve.kill();
+    let _ = serve.wait();
+    assert!(sessions >= 1, "serve holds sessions");
+    assert_eq!(encrypted, sessions, "every session is encrypted");
 
     // Without the authority the certificate is not trusted, and nothing is sent in the clear instead.
     let untrusted = cli::run(&t.path(), None, &["--database", &require, "status"], &[]);
