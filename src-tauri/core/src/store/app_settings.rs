@@ -6,13 +6,12 @@ use crate::store::{Conn, OptionalExt};
 use crate::Result;
 
 pub fn get(conn: &Conn, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM app_settings WHERE key = ?1",
-            args![key],
-            |r| r.get(0),
-        )
-        .optional()?)
+    conn.query_row(
+        "SELECT value FROM app_settings WHERE key = ?1",
+        args![key],
+        |r| r.get(0),
+    )
+    .optional()
 }
 
 pub fn set(conn: &Conn, key: &str, value: &str) -> Result<()> {
