@@ -43,6 +43,7 @@ mod security_commands;
 mod security_gate;
 mod security_props;
 mod security_secrets;
+mod store_seam;
 mod wire_receiver;
 mod wire_send;
 mod wire_ssrf;
