@@ -205,3 +205,15 @@ fn store_and_crypto_do_not_reach_into_each_other_or_into_auth() {
         assert!(!text.contains("crate::store"), "{path} names crate::store");
     }
 }
+
+#[test]
+fn a_store_id_holding_a_nul_is_no_store_on_either_backend() {
+    let e = env();
+    add_store(&e, "store-1");
+    let err = hookdesk_core::config::stores::require_exists(&e.ctx, "\0").unwrap_err();
+    assert_eq!(err.field(), Some("store"), "{err}");
+    assert_eq!(
+        store::stores::get(&e.ctx.db.conn(), "store-1\0").unwrap(),
+        None
+    );
+}
