@@ -1,8 +1,8 @@
 //! Sign-in, enrollment, unlock lifetime, roles, user management and the audit log.
 
+use hookdesk_core::auth::audit;
 use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::domain::Secret;
-use hookdesk_core::store::audit;
 
 use crate::support::accounts::{code_at, setup_admin, setup_user, sign_in, Env, ADMIN_PASSWORD};
 

@@ -326,7 +326,7 @@ fn reveal_needs_a_role_and_a_fresh_code_and_every_refusal_is_audited() {
     assert_eq!(e.field(), Some("overlapHours"));
 
     let audit_actor = auth::require(&env.ctx, &admin.token, Permission::ReadAudit).unwrap();
-    let log = hookdesk_core::store::audit::list(&env.ctx, &audit_actor, 200, None).unwrap();
+    let log = hookdesk_core::auth::audit::list(&env.ctx, &audit_actor, 200, None).unwrap();
     let actions: Vec<(String, String)> = log
         .iter()
         .filter(|e| {

@@ -8,10 +8,10 @@ use hmac::{Hmac, Mac};
 use hookdesk_core::auth;
 use hookdesk_core::clock::SystemClock;
 use hookdesk_core::crypto::{
-    account_for, open, seal, DataKey, KeySource, KeyStore, TestKeyStore, KEY_CHECK_SETTING,
-    KEY_FILE,
+    account_for, open, seal, DataKey, KeySource, KeyStore, TestKeyStore, KEY_FILE,
 };
 use hookdesk_core::domain::Secret;
+use hookdesk_core::store::app_settings::KEY_CHECK_SETTING;
 use hookdesk_core::{Ctx, Error};
 
 use crate::support::TestDir;

@@ -45,6 +45,7 @@ mod security_commands;
 mod security_gate;
 mod security_props;
 mod security_secrets;
+mod store_seam;
 mod team_mode;
 mod team_workers;
 mod wire_receiver;

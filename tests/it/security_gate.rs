@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use hookdesk_core::auth::audit;
 use hookdesk_core::auth::tokens;
 use hookdesk_core::auth::{self, Actor, Permission, Role};
 use hookdesk_core::config::{self, hooks::HookFilter, FreshCode};
@@ -12,7 +13,6 @@ use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
 use hookdesk_core::delivery::stats;
 use hookdesk_core::delivery::test_send::{send_test, TestSend};
 use hookdesk_core::domain::{HookInput, OrderWebhooksPatch, Secret, StoreInput};
-use hookdesk_core::store::audit;
 use hookdesk_core::{Ctx, Error, Result};
 use serde_json::json;
 

@@ -2,7 +2,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::clock::{Clock, SystemClock};
-use crate::crypto::{load_data_key, system_key_store, DataKey, KeyStore};
+use crate::crypto::{system_key_store, DataKey, KeyStore};
+use crate::data_key::load_data_key;
 use crate::store::{DatabaseUrl, Db};
 use crate::Result;
 
@@ -38,7 +39,7 @@ impl Ctx {
     }
 
     /// Opens with an explicit key store; the order keys are looked up in is on
-    /// [`crate::crypto::load_data_key`]. A key that does not match the data refuses to open.
+    /// [`crate::data_key::load_data_key`]. A key that does not match the data refuses to open.
     pub fn open_with(data_dir: &Path, clock: Arc<dyn Clock>, store: &dyn KeyStore) -> Result<Ctx> {
         let database = crate::store::database_from_env()?;
         Self::open_at(data_dir, database.as_ref(), clock, store)

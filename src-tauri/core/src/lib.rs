@@ -8,6 +8,7 @@ pub mod config;
 pub mod crypto;
 pub mod ctx;
 pub mod data;
+pub mod data_key;
 pub mod delivery;
 pub mod domain;
 pub mod error;

@@ -1,6 +1,6 @@
+use hookdesk_core::auth::audit::{self, AuditEntry};
 use hookdesk_core::auth::{self, Permission, Role, UserView};
 use hookdesk_core::domain::Secret;
-use hookdesk_core::store::audit::{self, AuditEntry};
 use hookdesk_core::{Error, Result};
 use serde::Serialize;
 use tauri::State;

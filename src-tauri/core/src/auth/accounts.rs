@@ -1,6 +1,5 @@
 //! First-run setup, user management and installation-wide auth settings.
 
-use crate::args;
 use serde_json::json;
 
 use super::credentials::{check_new_password, hash_password, UserName};
@@ -10,8 +9,7 @@ use super::session::{idle_minutes_conn, IDLE_SETTING, MAX_IDLE_MINUTES};
 use super::views::{Enrollment, UserView};
 use super::{Actor, Permission, Role};
 use crate::domain::Secret;
-use crate::store::audit;
-use crate::store::users;
+use crate::store::{app_settings, audit, users};
 use crate::{Ctx, Error, Result};
 
 /// True until the first admin exists.
@@ -119,11 +117,7 @@ pub fn set_idle_minutes(ctx: &Ctx, actor: &Actor, minutes: i64) -> Result<()> {
     let now = ctx.now_ms();
     let conn = ctx.db.conn();
     let before = idle_minutes_conn(&conn)?;
-    conn.execute(
-        "INSERT INTO app_settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        args![IDLE_SETTING, minutes.to_string()],
-    )?;
+    app_settings::set(&conn, IDLE_SETTING, &minutes.to_string())?;
     audit::record(
         &conn,
         now,

@@ -1,6 +1,7 @@
 //! Users, passwords, TOTP two-factor, sessions, lockout and recovery codes.
 
 mod accounts;
+pub mod audit;
 mod codes;
 mod credentials;
 mod enroll;

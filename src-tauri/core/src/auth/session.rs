@@ -1,7 +1,6 @@
 //! Sign-in, unlock, lock and the per-command session check.
 
-use crate::args;
-use crate::store::{Conn, OptionalExt};
+use crate::store::Conn;
 use rand::RngCore;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -12,7 +11,7 @@ use super::views::{SessionInfo, SignIn, UnlockInfo, UserView};
 use super::{Actor, Permission};
 use crate::domain::Secret;
 use crate::store::users::{self, UserRow};
-use crate::store::{audit, sessions};
+use crate::store::{app_settings, audit, sessions};
 use crate::{Ctx, Error, Result};
 
 pub const IDLE_SETTING: &str = "unlock_idle_minutes";
@@ -34,14 +33,8 @@ pub fn token_hash(token: &str) -> String {
 
 /// The unlock idle timeout in minutes (admin setting, default 15).
 pub fn idle_minutes_conn(conn: &Conn) -> Result<i64> {
-    let v: Option<String> = conn
-        .query_row(
-            "SELECT value FROM app_settings WHERE key = ?1",
-            args![IDLE_SETTING],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(v.and_then(|v| v.trim().parse::<i64>().ok())
+    Ok(app_settings::get(conn, IDLE_SETTING)?
+        .and_then(|v| v.trim().parse::<i64>().ok())
         .filter(|m| (1..=MAX_IDLE_MINUTES).contains(m))
         .unwrap_or(DEFAULT_IDLE_MINUTES))
 }

@@ -2,7 +2,6 @@
 //! for each delivery. Triggers bump `hooks_generation` on any change to what a delivery uses (migration
 //! 0004), whichever process or code path made it; one indexed read of that counter tells a copy is stale.
 
-use crate::args;
 use std::sync::{Arc, Mutex};
 
 use crate::store::Conn;
@@ -30,9 +29,7 @@ impl HookCache {
     /// The current hooks. The counter is read before the rows: a writer commits either before the
     /// counter is read (and is seen) or after (and bumps it again, so the next call reloads).
     pub fn current(&self, conn: &Conn, key: &DataKey) -> Result<HookSet> {
-        let generation: i64 = conn
-            .prepare_cached("SELECT n FROM hooks_generation WHERE id = 1")?
-            .query_row(args![], |r| r.get(0))?;
+        let generation = rows::generation(conn)?;
         let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((g, set)) = held.as_ref() {
             if *g == generation {
@@ -40,7 +37,7 @@ impl HookCache {
             }
         }
         let set: HookSet = Arc::new(
-            rows::list(conn, key)?
+            super::hooks::read_all(conn, key)?
                 .into_iter()
                 .map(DeliveryHook::from)
                 .collect(),

@@ -1,18 +1,41 @@
-//! Hooks: list, show, create, edit, delete, enable/disable; and what the delivery engine reads.
+//! Hooks: list, show, create, edit, delete, enable/disable; what the delivery engine reads; and a hook as
+//! the store keeps it, its secrets sealed here on the way in and opened on the way out.
 
 use rand::RngCore;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::secrets::{open_opt, seal_opt};
 use super::views::{HookView, RevealedSecret};
 use super::{audit, require_private_network, FreshCode};
 use crate::auth::{Actor, Permission};
 use crate::catalog::{AppType, EventType};
+use crate::crypto::DataKey;
 use crate::domain::{
-    HookAuth, HookInput, HookSignature, HookSpec, PreviousSecret, RetryPreset, Secret, StoreId,
+    HeaderName, HookAuth, HookInput, HookSignature, HookSpec, KeySource, Label, PreviousSecret,
+    RetryPreset, Secret, StoreId, StoreScope, TimeoutMs, WebhookUrl,
 };
-use crate::store::hooks::{self as rows, HookRecord};
+use crate::store::hooks::{self as rows, HookRow};
+use crate::store::Conn;
 use crate::{store, Ctx, Error, Result};
+
+/// The table a hook's secrets are bound to when sealed.
+const TABLE: &str = "hooks";
+
+/// A stored hook: its settings plus what Hookdesk tracks about it, secrets opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookRecord {
+    pub id: String,
+    pub spec: HookSpec,
+    pub enabled: bool,
+    pub failing_since_ms: Option<i64>,
+    pub disabled_reason: Option<String>,
+    /// A Standard Webhooks secret in its rollover window (kept after the window ends until the next roll;
+    /// readers check [`PreviousSecret::active_at`]).
+    pub previous_secret: Option<PreviousSecret>,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
 
 /// Filters of the Webhooks list; all optional and combined with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -43,7 +66,7 @@ pub fn list(ctx: &Ctx, actor: &Actor, filter: &HookFilter) -> Result<Vec<HookVie
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let all = rows::list(&ctx.db.conn(), &ctx.key)?;
+    let all = read_all(&ctx.db.conn(), &ctx.key)?;
     Ok(all
         .iter()
         .filter(|r| filter.enabled.is_none_or(|e| r.enabled == e))
@@ -91,7 +114,7 @@ pub fn create(
     };
     let conn = ctx.db.conn();
     let tx = conn.transaction()?;
-    rows::insert(&tx, &ctx.key, &rec)?;
+    insert(&tx, &ctx.key, &rec)?;
     audit(&tx, ctx, actor, "hook.create", &rec.id, &summary(&rec.spec))?;
     tx.commit()?;
     Ok(saved_view(&rec, input.signature.generates_secret(), now))
@@ -145,7 +168,7 @@ pub fn update(
     };
     let conn = ctx.db.conn();
     let tx = conn.transaction()?;
-    rows::update(&tx, &ctx.key, &rec)?;
+    write(&tx, &ctx.key, &rec)?;
     let mut detail = summary(&rec.spec);
     detail["resetAuth"] = json!(reset_auth);
     audit(&tx, ctx, actor, "hook.update", id, &detail)?;
@@ -244,7 +267,7 @@ pub fn load_for_delivery(ctx: &Ctx, hook_id: &str) -> Result<DeliveryHook> {
             .cloned()
             .ok_or_else(|| Error::NotFound(format!("hook {hook_id}"))),
         // One damaged hook must fail only its own deliveries: read this one alone for the exact error.
-        Err(_) => rows::get(&conn, &ctx.key, hook_id)?
+        Err(_) => read(&conn, &ctx.key, hook_id)?
             .map(DeliveryHook::from)
             .ok_or_else(|| Error::NotFound(format!("hook {hook_id}"))),
     }
@@ -269,7 +292,7 @@ pub fn matching_hooks(ctx: &Ctx, event: EventType, store_id: &str) -> Result<Vec
     let ids = rows::matching_ids(&conn, event, store_id)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(r) = rows::get(&conn, &ctx.key, &id)? {
+        if let Some(r) = read(&conn, &ctx.key, &id)? {
             if event.allowed_for(r.spec.app_type) {
                 out.push(DeliveryHook::from(r));
             }
@@ -293,7 +316,7 @@ pub(super) fn saved_view(rec: &HookRecord, generated: bool, now_ms: i64) -> Hook
 }
 
 pub(super) fn load(ctx: &Ctx, id: &str) -> Result<HookRecord> {
-    rows::get(&ctx.db.conn(), &ctx.key, id)?.ok_or_else(|| Error::NotFound(format!("hook {id}")))
+    read(&ctx.db.conn(), &ctx.key, id)?.ok_or_else(|| Error::NotFound(format!("hook {id}")))
 }
 
 /// Random rather than sequential: ids are never reused, so ciphertexts bound to an id stay unique.
@@ -312,5 +335,179 @@ pub(super) fn summary(s: &HookSpec) -> serde_json::Value {
         "auth": super::views::AuthView::from(&s.auth),
         "signature": super::views::SignatureView::from(&s.signature),
         "allowPrivateNetwork": s.allow_private_network,
+    })
+}
+
+/// Stores a new hook, its secrets sealed.
+pub(super) fn insert(conn: &Conn, key: &DataKey, rec: &HookRecord) -> Result<()> {
+    rows::insert(conn, &sealed(key, rec))
+}
+
+/// Rewrites an existing hook, its secrets sealed again.
+pub(super) fn write(conn: &Conn, key: &DataKey, rec: &HookRecord) -> Result<()> {
+    rows::update(conn, &sealed(key, rec))
+}
+
+/// One stored hook, secrets opened.
+pub(super) fn read(conn: &Conn, key: &DataKey, id: &str) -> Result<Option<HookRecord>> {
+    rows::get(conn, id)?.map(|r| opened(key, r)).transpose()
+}
+
+/// Every stored hook, oldest first, secrets opened.
+pub(super) fn read_all(conn: &Conn, key: &DataKey) -> Result<Vec<HookRecord>> {
+    rows::list(conn)?
+        .into_iter()
+        .map(|r| opened(key, r))
+        .collect()
+}
+
+/// The row for `rec`, each secret sealed and bound to (hooks, column, hook id).
+fn sealed(key: &DataKey, rec: &HookRecord) -> HookRow {
+    let s = &rec.spec;
+    let id = rec.id.as_str();
+    let (auth_name, auth_secret) = match &s.auth {
+        HookAuth::None => (None, None),
+        HookAuth::Header { name, value } => (Some(name.as_str()), Some(value)),
+        HookAuth::Bearer { token } => (None, Some(token)),
+        HookAuth::Authorization { value } => (None, Some(value)),
+        HookAuth::Basic { username, password } => (Some(username.as_str()), Some(password)),
+    };
+    let (key_source, sig_secret) = match &s.signature {
+        HookSignature::None => (None, None),
+        HookSignature::XSignature { key_source, key } => (Some(key_source.as_str()), Some(key)),
+        HookSignature::Standard { secret } => (None, Some(secret)),
+    };
+    let (all_stores, stores) = match &s.stores {
+        StoreScope::All => (true, Vec::new()),
+        StoreScope::Only(ids) => (false, ids.iter().map(|i| i.as_str().to_string()).collect()),
+    };
+    HookRow {
+        id: rec.id.clone(),
+        label: s.label.as_str().to_string(),
+        url_base: s.url.base().to_string(),
+        url_query: seal_opt(key, TABLE, "url_query", id, s.url.query()),
+        events: s.events.iter().map(|e| e.name().to_string()).collect(),
+        all_stores,
+        stores,
+        app_type: s.app_type.map(|a| a.as_str().to_string()),
+        auth_kind: s.auth.kind().to_string(),
+        auth_name: auth_name.map(str::to_string),
+        auth_secret: seal_opt(key, TABLE, "auth_secret", id, auth_secret),
+        signature_kind: s.signature.kind().to_string(),
+        signature_key_source: key_source.map(str::to_string),
+        signature_secret: seal_opt(key, TABLE, "signature_secret", id, sig_secret),
+        signature_previous: seal_opt(
+            key,
+            TABLE,
+            "signature_previous",
+            id,
+            rec.previous_secret.as_ref().map(|p| &p.secret),
+        ),
+        signature_previous_until: rec.previous_secret.as_ref().map(|p| p.until_ms),
+        retry_preset: s.retry_preset.as_str().to_string(),
+        ordered: s.ordered,
+        allow_private_network: s.allow_private_network,
+        timeout_ms: i64::from(s.timeout_ms.get()),
+        enabled: rec.enabled,
+        failing_since_ms: rec.failing_since_ms,
+        disabled_reason: rec.disabled_reason.clone(),
+        created_at_ms: rec.created_at_ms,
+        updated_at_ms: rec.updated_at_ms,
+    }
+}
+
+/// Opens the secrets and validates the row again: a damaged or hand-edited row is an error, never a
+/// half-valid hook.
+fn opened(key: &DataKey, row: HookRow) -> Result<HookRecord> {
+    let id = row.id.as_str();
+    let query = open_opt(key, TABLE, "url_query", id, row.url_query)?;
+    let auth_secret = open_opt(key, TABLE, "auth_secret", id, row.auth_secret)?;
+    let sig_secret = open_opt(key, TABLE, "signature_secret", id, row.signature_secret)?;
+    let previous = open_opt(key, TABLE, "signature_previous", id, row.signature_previous)?;
+    let previous_secret = match (previous, row.signature_previous_until) {
+        (Some(secret), Some(until_ms)) => Some(PreviousSecret { secret, until_ms }),
+        (None, None) => None,
+        _ => {
+            return Err(Error::Crypto(format!(
+                "hook {id}: signature_previous is damaged"
+            )))
+        }
+    };
+    let damaged = |col: &str| Error::Crypto(format!("hook {id}: {col} is missing or damaged"));
+    let need = |s: Option<Secret>| s.ok_or_else(|| damaged("auth_secret"));
+    let name = || row.auth_name.clone().ok_or_else(|| damaged("auth_name"));
+    let auth = match row.auth_kind.as_str() {
+        "none" => HookAuth::None,
+        "header" => HookAuth::Header {
+            name: HeaderName::parse("auth.name", &name()?)?,
+            value: need(auth_secret)?,
+        },
+        "bearer" => HookAuth::Bearer {
+            token: need(auth_secret)?,
+        },
+        "authorization" => HookAuth::Authorization {
+            value: need(auth_secret)?,
+        },
+        "basic" => HookAuth::Basic {
+            username: name()?,
+            password: need(auth_secret)?,
+        },
+        _ => return Err(damaged("auth_kind")),
+    };
+    let signature = match row.signature_kind.as_str() {
+        "none" => HookSignature::None,
+        "x-signature" => HookSignature::XSignature {
+            key_source: KeySource::parse(
+                "signature.keySource",
+                row.signature_key_source.as_deref().unwrap_or_default(),
+            )?,
+            key: sig_secret.ok_or_else(|| damaged("signature_secret"))?,
+        },
+        "standard" => HookSignature::Standard {
+            secret: sig_secret.ok_or_else(|| damaged("signature_secret"))?,
+        },
+        _ => return Err(damaged("signature_kind")),
+    };
+    let events = row
+        .events
+        .iter()
+        .map(|n| EventType::parse("events", n))
+        .collect::<Result<Vec<_>>>()?;
+    let stores = if row.all_stores {
+        StoreScope::All
+    } else {
+        StoreScope::Only(
+            row.stores
+                .iter()
+                .map(|s| StoreId::parse("stores", s))
+                .collect::<Result<Vec<_>>>()?,
+        )
+    };
+    let spec = HookSpec {
+        label: Label::parse("label", &row.label)?,
+        url: WebhookUrl::from_parts("url", &row.url_base, query)?,
+        events,
+        stores,
+        app_type: row
+            .app_type
+            .as_deref()
+            .map(|a| AppType::parse("appType", a))
+            .transpose()?,
+        auth,
+        signature,
+        retry_preset: RetryPreset::parse("retryPreset", &row.retry_preset)?,
+        ordered: row.ordered,
+        allow_private_network: row.allow_private_network,
+        timeout_ms: TimeoutMs::parse("timeoutMs", row.timeout_ms)?,
+    };
+    Ok(HookRecord {
+        id: row.id,
+        spec,
+        enabled: row.enabled,
+        failing_since_ms: row.failing_since_ms,
+        disabled_reason: row.disabled_reason,
+        previous_secret,
+        created_at_ms: row.created_at_ms,
+        updated_at_ms: row.updated_at_ms,
     })
 }

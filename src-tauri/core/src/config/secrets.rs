@@ -1,18 +1,22 @@
 //! A hook's secrets after it was saved: reveal the signing secret, roll it with an overlap, replace the
 //! authentication value. Each needs the actor's fresh two-factor code and lands in the audit log, refusals
 //! included; none ever writes a secret to the log (docs/wire-formats.md, "Signing secrets").
+//!
+//! Also where configuration secrets are sealed for the store and opened again ([`seal_opt`],
+//! [`open_opt`]): the store keeps and returns the sealed bytes as they are (docs/architecture.md, Storage).
 
 use serde_json::json;
 
 use super::audit;
+use super::hooks::HookRecord;
 use super::hooks::{load, saved_view};
 use super::views::{HookView, RevealedSecret};
 use crate::auth::{verify_fresh_code, Actor, Permission};
+use crate::crypto::{open, seal, DataKey};
 use crate::domain::{
     check_whsec, generate_signature_key, generate_whsec, AuthInput, HookAuth, HookSignature,
     KeySource, PreviousSecret, Secret, SignatureInput,
 };
-use crate::store::hooks::{self as rows, HookRecord};
 use crate::{Ctx, Error, Result};
 
 /// How long a rolled Standard Webhooks secret keeps signing unless told otherwise, and the most allowed.
@@ -183,7 +187,7 @@ fn fresh_code(ctx: &Ctx, actor: &Actor, code: Option<&str>) -> Result<()> {
 fn save(ctx: &Ctx, rec: &HookRecord) -> Result<()> {
     let conn = ctx.db.conn();
     let tx = conn.transaction()?;
-    rows::update(&tx, &ctx.key, rec)?;
+    super::hooks::write(&tx, &ctx.key, rec)?;
     tx.commit()?;
     Ok(())
 }
@@ -213,4 +217,32 @@ fn rename(e: Error, field: &str) -> Error {
         Error::Invalid { message, .. } => Error::invalid(field, message),
         other => other,
     }
+}
+
+/// Seals a secret for its cell, bound to (table, column, row) so a value copied elsewhere fails to open.
+pub(super) fn seal_opt(
+    key: &DataKey,
+    table: &str,
+    column: &str,
+    row: &str,
+    v: Option<&Secret>,
+) -> Option<Vec<u8>> {
+    v.map(|s| seal(key, table, column, row, s.expose().as_bytes()))
+}
+
+/// Opens what [`seal_opt`] sealed for the same cell.
+pub(super) fn open_opt(
+    key: &DataKey,
+    table: &str,
+    column: &str,
+    row: &str,
+    blob: Option<Vec<u8>>,
+) -> Result<Option<Secret>> {
+    blob.map(|b| {
+        let plain = open(key, table, column, row, &b)?;
+        String::from_utf8(plain)
+            .map(Secret::new)
+            .map_err(|_| Error::Crypto(format!("{table}.{column} holds a damaged secret")))
+    })
+    .transpose()
 }

@@ -111,7 +111,7 @@ pub fn delete(ctx: &Ctx, actor: &Actor, id: &str) -> Result<()> {
             names.join(", ")
         ));
     }
-    let page = store::order_webhooks::get(&tx, &ctx.key, id)?;
+    let page = super::order_webhooks::read_page(&tx, &ctx.key, id)?;
     if page.is_some_and(|p| p != Default::default()) {
         blockers.push(
             "it has an Integration Hub order-webhook page; clear its URLs and header first".into(),

@@ -5,13 +5,14 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use super::hooks::HookRecord;
+use super::order_webhooks::{read_page, write_page};
 use super::{audit, require_private_network, within, FreshCode};
 use crate::auth::{Actor, Permission};
 use crate::domain::{
     HookAuth, HookInput, HookSignature, OrderWebhookSettings, OrderWebhooksPatch, StoreId,
     StoreInput, StoreScope, UrlToggle, UrlTogglePatch, WebhookUrl,
 };
-use crate::store::hooks::HookRecord;
 use crate::{store, Ctx, Error, Result};
 
 pub const FORMAT: &str = "hookdesk-config";
@@ -104,10 +105,10 @@ pub fn export(ctx: &Ctx, actor: &Actor) -> Result<ConfigFile> {
     actor.require(Permission::ReadHooks)?;
     let conn = ctx.db.conn();
     let stores = store::stores::list(&conn)?;
-    let hooks = store::hooks::list(&conn, &ctx.key)?;
+    let hooks = super::hooks::read_all(&conn, &ctx.key)?;
     let mut pages = Vec::new();
     for s in &stores {
-        if let Some(p) = store::order_webhooks::get(&conn, &ctx.key, s.id.as_str())? {
+        if let Some(p) = read_page(&conn, &ctx.key, s.id.as_str())? {
             let row = |t: &UrlToggle| RowExport {
                 url: t.url.as_ref().map(|u| u.base().to_string()),
                 enabled: t.enabled,
@@ -261,7 +262,7 @@ pub fn import(
                         "this hook id appears twice in the file",
                     ));
                 }
-                store::hooks::get(&ctx.db.conn(), &ctx.key, &id)?
+                super::hooks::read(&ctx.db.conn(), &ctx.key, &id)?
             }
             None => None,
         };
@@ -287,7 +288,7 @@ pub fn import(
                     format!("there is no store {}", id.as_str()),
                 ));
             }
-            let installed = store::order_webhooks::get(&conn, &ctx.key, id.as_str())?;
+            let installed = read_page(&conn, &ctx.key, id.as_str())?;
             let current = installed.clone().unwrap_or_default();
             let next = current
                 .apply(&page_patch(p, &current))
@@ -330,13 +331,13 @@ pub fn import(
     }
     for (h, o) in &hooks {
         match o {
-            Outcome::Created => store::hooks::insert(&tx, &ctx.key, h)?,
-            Outcome::Updated => store::hooks::update(&tx, &ctx.key, h)?,
+            Outcome::Created => super::hooks::insert(&tx, &ctx.key, h)?,
+            Outcome::Updated => super::hooks::write(&tx, &ctx.key, h)?,
             Outcome::Unchanged => {}
         }
     }
     for (id, p, _) in pages.iter().filter(|(_, _, o)| changes(o)) {
-        store::order_webhooks::put(&tx, &ctx.key, id.as_str(), p, now)?;
+        write_page(&tx, &ctx.key, id.as_str(), p, now)?;
     }
     audit(&tx, ctx, actor, "config.import", "config", &json!(summary))?;
     tx.commit()?;

@@ -3,13 +3,13 @@
 
 use serde::Serialize;
 
+use super::hooks::HookRecord;
 use crate::catalog::{AppType, EventType};
 use crate::domain::Secret;
 use crate::domain::{
     HookAuth, HookSignature, KeySource, OrderWebhookSettings, RetryPreset, Store, StoreId,
     StoreScope, UrlToggle,
 };
-use crate::store::hooks::HookRecord;
 
 /// A signing secret in plain text, for the one answer that must carry it: the call that generated it, a
 /// reveal with a fresh two-factor code, or a roll (docs/wire-formats.md, "Signing secrets"). `Debug`

@@ -1,4 +1,6 @@
-//! The data key and column encryption for secrets at rest.
+//! The data key, where it is kept, and column encryption for secrets at rest. Nothing here reads the
+//! database: checking a key against the data is `data_key.rs`, and sealing a column is asked for by
+//! the layer that writes it (`auth/`, `config/`).
 
 mod key;
 mod keychain;
@@ -11,6 +13,6 @@ pub use keychain::{
     account_for, os_keychain_enabled, system_key_store, KeyStore, NoKeyStore, OsKeyStore,
     TestKeyStore, NO_KEYCHAIN_ENV,
 };
-pub use resolve::{load_data_key, KEY_CHECK_SETTING};
+pub use resolve::{source_name, KeyPlaces};
 pub use restore_key::{keep_in, key_for_restore, matches_backup};
 pub use seal::{open, seal};

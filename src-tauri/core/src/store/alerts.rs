@@ -26,11 +26,9 @@ pub struct DeadGroup {
 }
 
 pub fn last_audit_id(conn: &Conn) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT COALESCE(MAX(id), 0) FROM audit_log", args![], |r| {
-            r.get(0)
-        })?,
-    )
+    conn.query_row("SELECT COALESCE(MAX(id), 0) FROM audit_log", args![], |r| {
+        r.get(0)
+    })
 }
 
 pub fn auto_disabled_after(conn: &Conn, after_id: i64) -> Result<Vec<AutoDisabled>> {
@@ -72,9 +70,9 @@ pub fn dead_after(conn: &Conn, after_ms: i64) -> Result<Vec<DeadGroup>> {
 
 /// Enabled hooks that are failing right now (for the tray's "N failing").
 pub fn failing_hooks(conn: &Conn) -> Result<i64> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT COUNT(*) FROM hooks WHERE enabled = 1 AND failing_since_ms IS NOT NULL",
         args![],
         |r| r.get(0),
-    )?)
+    )
 }

@@ -1,60 +1,60 @@
-//! The `hooks` table and its `hook_events` / `hook_stores` join tables. Secrets are sealed here, bound to
-//! (hooks, column, hook id), and opened only when a record is read.
+//! The `hooks` table and its `hook_events` / `hook_stores` join tables. The secret columns hold sealed
+//! bytes: `config/hooks.rs` seals a hook's secrets, bound to (hooks, column, hook id), before it comes
+//! here and opens them after it is read, so this module never sees a plaintext secret.
 
 use crate::args;
 use crate::store::{Conn, OptionalExt, Row};
 
-use crate::catalog::{AppType, EventType};
-use crate::crypto::{open, seal, DataKey};
-use crate::domain::{
-    HeaderName, HookAuth, HookSignature, HookSpec, KeySource, Label, PreviousSecret, RetryPreset,
-    Secret, StoreId, StoreScope, TimeoutMs, WebhookUrl,
-};
+use crate::catalog::EventType;
 use crate::{Error, Result};
 
-const TABLE: &str = "hooks";
-
-/// A stored hook: its settings plus what Hookdesk tracks about it.
+/// A hook as its row holds it. The plain columns are as stored (`config/hooks.rs` validates them again
+/// when it reads a hook); `url_query`, `auth_secret`, `signature_secret` and `signature_previous` are
+/// sealed bytes, written and returned unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HookRecord {
+pub struct HookRow {
     pub id: String,
-    pub spec: HookSpec,
+    pub label: String,
+    pub url_base: String,
+    pub url_query: Option<Vec<u8>>,
+    /// Event names, in the order they were saved.
+    pub events: Vec<String>,
+    pub all_stores: bool,
+    /// Store ids, in the order they were saved; empty when `all_stores`.
+    pub stores: Vec<String>,
+    pub app_type: Option<String>,
+    pub auth_kind: String,
+    pub auth_name: Option<String>,
+    pub auth_secret: Option<Vec<u8>>,
+    pub signature_kind: String,
+    pub signature_key_source: Option<String>,
+    pub signature_secret: Option<Vec<u8>>,
+    pub signature_previous: Option<Vec<u8>>,
+    pub signature_previous_until: Option<i64>,
+    pub retry_preset: String,
+    pub ordered: bool,
+    pub allow_private_network: bool,
+    pub timeout_ms: i64,
     pub enabled: bool,
     pub failing_since_ms: Option<i64>,
     pub disabled_reason: Option<String>,
-    /// A Standard Webhooks secret in its rollover window (kept after the window ends until the next roll;
-    /// readers check [`PreviousSecret::active_at`]).
-    pub previous_secret: Option<PreviousSecret>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
 
-pub fn insert(conn: &Conn, key: &DataKey, rec: &HookRecord) -> Result<()> {
+pub fn insert(conn: &Conn, row: &HookRow) -> Result<()> {
     conn.execute(
         "INSERT INTO hooks (id, label, url_base, all_stores, auth_kind, signature_kind, retry_preset, ordered,
              allow_private_network, timeout_ms, enabled, created_at, updated_at)
          VALUES (?1, '', '', 0, 'none', 'none', 'standard', 0, 0, 15000, ?2, ?3, ?3)",
-        args![rec.id, rec.enabled, rec.created_at_ms],
+        args![row.id, row.enabled, row.created_at_ms],
     )?;
-    update(conn, key, rec)
+    update(conn, row)
 }
 
-/// Rewrites every column of an existing hook, including its events and stores.
-pub fn update(conn: &Conn, key: &DataKey, rec: &HookRecord) -> Result<()> {
-    let s = &rec.spec;
-    let id = rec.id.as_str();
-    let (auth_name, auth_secret) = match &s.auth {
-        HookAuth::None => (None, None),
-        HookAuth::Header { name, value } => (Some(name.as_str()), Some(value)),
-        HookAuth::Bearer { token } => (None, Some(token)),
-        HookAuth::Authorization { value } => (None, Some(value)),
-        HookAuth::Basic { username, password } => (Some(username.as_str()), Some(password)),
-    };
-    let (key_source, sig_secret) = match &s.signature {
-        HookSignature::None => (None, None),
-        HookSignature::XSignature { key_source, key } => (Some(key_source.as_str()), Some(key)),
-        HookSignature::Standard { secret } => (None, Some(secret)),
-    };
+/// Rewrites every column of an existing hook but its creation time, including its events and stores.
+pub fn update(conn: &Conn, row: &HookRow) -> Result<()> {
+    let id = row.id.as_str();
     let changed = conn.execute(
         "UPDATE hooks SET label = ?2, url_base = ?3, url_query = ?4, all_stores = ?5, app_type = ?6,
              auth_kind = ?7, auth_name = ?8, auth_secret = ?9, signature_kind = ?10, signature_key_source = ?11,
@@ -64,51 +64,45 @@ pub fn update(conn: &Conn, key: &DataKey, rec: &HookRecord) -> Result<()> {
          WHERE id = ?1",
         args![
             id,
-            s.label.as_str(),
-            s.url.base(),
-            seal_opt(key, TABLE, "url_query", id, s.url.query()),
-            matches!(s.stores, StoreScope::All),
-            s.app_type.map(AppType::as_str),
-            s.auth.kind(),
-            auth_name,
-            seal_opt(key, TABLE, "auth_secret", id, auth_secret),
-            s.signature.kind(),
-            key_source,
-            seal_opt(key, TABLE, "signature_secret", id, sig_secret),
-            s.retry_preset.as_str(),
-            s.ordered,
-            s.allow_private_network,
-            s.timeout_ms.get(),
-            rec.enabled,
-            rec.failing_since_ms,
-            rec.disabled_reason,
-            rec.updated_at_ms,
-            seal_opt(
-                key,
-                TABLE,
-                "signature_previous",
-                id,
-                rec.previous_secret.as_ref().map(|p| &p.secret)
-            ),
-            rec.previous_secret.as_ref().map(|p| p.until_ms),
+            row.label,
+            row.url_base,
+            row.url_query,
+            row.all_stores,
+            row.app_type,
+            row.auth_kind,
+            row.auth_name,
+            row.auth_secret,
+            row.signature_kind,
+            row.signature_key_source,
+            row.signature_secret,
+            row.retry_preset,
+            row.ordered,
+            row.allow_private_network,
+            row.timeout_ms,
+            row.enabled,
+            row.failing_since_ms,
+            row.disabled_reason,
+            row.updated_at_ms,
+            row.signature_previous,
+            row.signature_previous_until,
         ],
     )?;
     if changed == 0 {
         return Err(Error::NotFound(format!("hook {id}")));
     }
     conn.execute("DELETE FROM hook_events WHERE hook_id = ?1", args![id])?;
-    for e in &s.events {
+    for e in &row.events {
         conn.execute(
             "INSERT INTO hook_events (hook_id, event) VALUES (?1, ?2)",
-            args![id, e.name()],
+            args![id, e],
         )?;
     }
     conn.execute("DELETE FROM hook_stores WHERE hook_id = ?1", args![id])?;
-    if let StoreScope::Only(ids) = &s.stores {
-        for st in ids {
+    if !row.all_stores {
+        for st in &row.stores {
             conn.execute(
                 "INSERT INTO hook_stores (hook_id, store_id) VALUES (?1, ?2)",
-                args![id, st.as_str()],
+                args![id, st],
             )?;
         }
     }
@@ -141,23 +135,23 @@ const COLUMNS: &str = "id, label, url_base, url_query, all_stores, app_type, aut
     timeout_ms, enabled, failing_since_ms, disabled_reason, created_at, updated_at, signature_previous,
     signature_previous_until";
 
-pub fn get(conn: &Conn, key: &DataKey, id: &str) -> Result<Option<HookRecord>> {
-    let raw = conn
+pub fn get(conn: &Conn, id: &str) -> Result<Option<HookRow>> {
+    let row = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM hooks WHERE id = ?1"))?
-        .query_row(args![id], RawHook::read)
+        .query_row(args![id], read)
         .optional()?;
-    raw.map(|r| r.into_record(conn, key)).transpose()
+    row.map(|r| with_events_and_stores(conn, r)).transpose()
 }
 
 /// Every hook, oldest first.
-pub fn list(conn: &Conn, key: &DataKey) -> Result<Vec<HookRecord>> {
+pub fn list(conn: &Conn) -> Result<Vec<HookRow>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM hooks ORDER BY created_at, id"
     ))?;
-    let raws = stmt
-        .query_map(args![], RawHook::read)?
-        .collect::<Result<Vec<_>>>()?;
-    raws.into_iter().map(|r| r.into_record(conn, key)).collect()
+    let rows = stmt.query_map(args![], read)?.collect::<Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|r| with_events_and_stores(conn, r))
+        .collect()
 }
 
 /// Ids of enabled hooks subscribed to `event` whose store scope covers `store`.
@@ -174,197 +168,129 @@ pub fn matching_ids(conn: &Conn, event: EventType, store: &str) -> Result<Vec<St
     Ok(ids)
 }
 
-pub(crate) fn seal_opt(
-    key: &DataKey,
-    table: &str,
-    column: &str,
-    row: &str,
-    v: Option<&Secret>,
-) -> Option<Vec<u8>> {
-    v.map(|s| seal(key, table, column, row, s.expose().as_bytes()))
+/// The counter triggers bump on every change to what a delivery uses (migration 0004), whichever process
+/// or code path made it: one indexed read tells a cached copy of the hooks is stale.
+pub fn generation(conn: &Conn) -> Result<i64> {
+    conn.prepare_cached("SELECT n FROM hooks_generation WHERE id = 1")?
+        .query_row(args![], |r| r.get(0))
 }
 
-pub(crate) fn open_opt(
-    key: &DataKey,
-    table: &str,
-    column: &str,
-    row: &str,
-    blob: Option<Vec<u8>>,
-) -> Result<Option<Secret>> {
-    blob.map(|b| {
-        let plain = open(key, table, column, row, &b)?;
-        String::from_utf8(plain)
-            .map(Secret::new)
-            .map_err(|_| Error::Crypto(format!("{table}.{column} holds a damaged secret")))
+fn read(r: &Row) -> Result<HookRow> {
+    Ok(HookRow {
+        id: r.get(0)?,
+        label: r.get(1)?,
+        url_base: r.get(2)?,
+        url_query: r.get(3)?,
+        all_stores: r.get(4)?,
+        app_type: r.get(5)?,
+        auth_kind: r.get(6)?,
+        auth_name: r.get(7)?,
+        auth_secret: r.get(8)?,
+        signature_kind: r.get(9)?,
+        signature_key_source: r.get(10)?,
+        signature_secret: r.get(11)?,
+        retry_preset: r.get(12)?,
+        ordered: r.get(13)?,
+        allow_private_network: r.get(14)?,
+        timeout_ms: r.get(15)?,
+        enabled: r.get(16)?,
+        failing_since_ms: r.get(17)?,
+        disabled_reason: r.get(18)?,
+        created_at_ms: r.get(19)?,
+        updated_at_ms: r.get(20)?,
+        signature_previous: r.get(21)?,
+        signature_previous_until: r.get(22)?,
+        events: Vec::new(),
+        stores: Vec::new(),
     })
-    .transpose()
 }
 
-struct RawHook {
-    id: String,
-    label: String,
-    url_base: String,
-    url_query: Option<Vec<u8>>,
-    all_stores: bool,
-    app_type: Option<String>,
-    auth_kind: String,
-    auth_name: Option<String>,
-    auth_secret: Option<Vec<u8>>,
-    signature_kind: String,
-    signature_key_source: Option<String>,
-    signature_secret: Option<Vec<u8>>,
-    retry_preset: String,
-    ordered: bool,
-    allow_private_network: bool,
-    timeout_ms: i64,
-    enabled: bool,
-    failing_since_ms: Option<i64>,
-    disabled_reason: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-    signature_previous: Option<Vec<u8>>,
-    signature_previous_until: Option<i64>,
+fn with_events_and_stores(conn: &Conn, mut row: HookRow) -> Result<HookRow> {
+    row.events = conn
+        .prepare_cached("SELECT event FROM hook_events WHERE hook_id = ?1 ORDER BY rowid")?
+        .query_map(args![row.id], |r| r.get(0))?
+        .collect::<Result<_>>()?;
+    if !row.all_stores {
+        row.stores = conn
+            .prepare_cached("SELECT store_id FROM hook_stores WHERE hook_id = ?1 ORDER BY rowid")?
+            .query_map(args![row.id], |r| r.get(0))?
+            .collect::<Result<_>>()?;
+    }
+    Ok(row)
 }
 
-impl RawHook {
-    fn read(r: &Row) -> Result<RawHook> {
-        Ok(RawHook {
-            id: r.get(0)?,
-            label: r.get(1)?,
-            url_base: r.get(2)?,
-            url_query: r.get(3)?,
-            all_stores: r.get(4)?,
-            app_type: r.get(5)?,
-            auth_kind: r.get(6)?,
-            auth_name: r.get(7)?,
-            auth_secret: r.get(8)?,
-            signature_kind: r.get(9)?,
-            signature_key_source: r.get(10)?,
-            signature_secret: r.get(11)?,
-            retry_preset: r.get(12)?,
-            ordered: r.get(13)?,
-            allow_private_network: r.get(14)?,
-            timeout_ms: r.get(15)?,
-            enabled: r.get(16)?,
-            failing_since_ms: r.get(17)?,
-            disabled_reason: r.get(18)?,
-            created_at: r.get(19)?,
-            updated_at: r.get(20)?,
-            signature_previous: r.get(21)?,
-            signature_previous_until: r.get(22)?,
-        })
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Db;
+
+    /// Secret columns holding bytes no seal made (one not even UTF-8): the store must write and return
+    /// them as they are. Opening them, or checking them, would fail here.
+    fn row(id: &str) -> HookRow {
+        HookRow {
+            id: id.into(),
+            label: "Kitchen printer".into(),
+            url_base: "https://example.com/hook".into(),
+            url_query: Some(b"sealed? no: url_query".to_vec()),
+            events: vec!["order.open".into(), "order.close".into()],
+            all_stores: false,
+            stores: vec!["store-2".into(), "store-1".into()],
+            app_type: Some("pos".into()),
+            auth_kind: "basic".into(),
+            auth_name: Some("kitchen".into()),
+            auth_secret: Some(vec![0x00, 0x9f, 0x92, 0x96, 0xff]),
+            signature_kind: "standard".into(),
+            signature_key_source: None,
+            signature_secret: Some(b"whsec_plain".to_vec()),
+            signature_previous: Some(vec![7; 3]),
+            signature_previous_until: Some(1_700_000_000_000),
+            retry_preset: "standard".into(),
+            ordered: true,
+            allow_private_network: false,
+            timeout_ms: 15_000,
+            enabled: true,
+            failing_since_ms: Some(5),
+            disabled_reason: None,
+            created_at_ms: 1,
+            updated_at_ms: 2,
+        }
     }
 
-    /// Decrypts and re-validates: a damaged or hand-edited row is an error, never a half-valid hook.
-    fn into_record(self, conn: &Conn, key: &DataKey) -> Result<HookRecord> {
-        let id = self.id.as_str();
-        let query = open_opt(key, TABLE, "url_query", id, self.url_query)?;
-        let auth_secret = open_opt(key, TABLE, "auth_secret", id, self.auth_secret)?;
-        let sig_secret = open_opt(key, TABLE, "signature_secret", id, self.signature_secret)?;
-        let previous = open_opt(
-            key,
-            TABLE,
-            "signature_previous",
-            id,
-            self.signature_previous,
-        )?;
-        let previous_secret = match (previous, self.signature_previous_until) {
-            (Some(secret), Some(until_ms)) => Some(PreviousSecret { secret, until_ms }),
-            (None, None) => None,
-            _ => {
-                return Err(Error::Crypto(format!(
-                    "hook {id}: signature_previous is damaged"
-                )))
-            }
+    fn db_with_stores() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_at(dir.path(), None).unwrap();
+        for id in ["store-1", "store-2"] {
+            db.conn()
+                .execute(
+                    "INSERT INTO stores (id, name, created_at, updated_at) VALUES (?1, ?1, 0, 0)",
+                    args![id],
+                )
+                .unwrap();
+        }
+        (dir, db)
+    }
+
+    #[test]
+    fn sealed_columns_round_trip_unchanged() {
+        let (_dir, db) = db_with_stores();
+        let conn = db.conn();
+        let a = row("hk_a");
+        insert(&conn, &a).unwrap();
+        assert_eq!(get(&conn, "hk_a").unwrap(), Some(a.clone()));
+
+        let b = HookRow {
+            url_query: None,
+            all_stores: true,
+            stores: Vec::new(),
+            auth_secret: Some(b"\x01\x02".to_vec()),
+            signature_previous: None,
+            signature_previous_until: None,
+            updated_at_ms: 3,
+            ..a.clone()
         };
-        let damaged = |col: &str| Error::Crypto(format!("hook {id}: {col} is missing or damaged"));
-        let need = |s: Option<Secret>| s.ok_or_else(|| damaged("auth_secret"));
-        let name = || self.auth_name.clone().ok_or_else(|| damaged("auth_name"));
-        let auth = match self.auth_kind.as_str() {
-            "none" => HookAuth::None,
-            "header" => HookAuth::Header {
-                name: HeaderName::parse("auth.name", &name()?)?,
-                value: need(auth_secret)?,
-            },
-            "bearer" => HookAuth::Bearer {
-                token: need(auth_secret)?,
-            },
-            "authorization" => HookAuth::Authorization {
-                value: need(auth_secret)?,
-            },
-            "basic" => HookAuth::Basic {
-                username: name()?,
-                password: need(auth_secret)?,
-            },
-            _ => return Err(damaged("auth_kind")),
-        };
-        let signature = match self.signature_kind.as_str() {
-            "none" => HookSignature::None,
-            "x-signature" => HookSignature::XSignature {
-                key_source: KeySource::parse(
-                    "signature.keySource",
-                    self.signature_key_source.as_deref().unwrap_or_default(),
-                )?,
-                key: sig_secret.ok_or_else(|| damaged("signature_secret"))?,
-            },
-            "standard" => HookSignature::Standard {
-                secret: sig_secret.ok_or_else(|| damaged("signature_secret"))?,
-            },
-            _ => return Err(damaged("signature_kind")),
-        };
-        let events = {
-            let mut stmt = conn.prepare_cached(
-                "SELECT event FROM hook_events WHERE hook_id = ?1 ORDER BY rowid",
-            )?;
-            let names: Vec<String> = stmt
-                .query_map(args![id], |r| r.get(0))?
-                .collect::<Result<_>>()?;
-            names
-                .iter()
-                .map(|n| EventType::parse("events", n))
-                .collect::<Result<Vec<_>>>()?
-        };
-        let stores = if self.all_stores {
-            StoreScope::All
-        } else {
-            let mut stmt = conn.prepare_cached(
-                "SELECT store_id FROM hook_stores WHERE hook_id = ?1 ORDER BY rowid",
-            )?;
-            let ids: Vec<String> = stmt
-                .query_map(args![id], |r| r.get(0))?
-                .collect::<Result<_>>()?;
-            StoreScope::Only(
-                ids.iter()
-                    .map(|s| StoreId::parse("stores", s))
-                    .collect::<Result<Vec<_>>>()?,
-            )
-        };
-        let spec = HookSpec {
-            label: Label::parse("label", &self.label)?,
-            url: WebhookUrl::from_parts("url", &self.url_base, query)?,
-            events,
-            stores,
-            app_type: self
-                .app_type
-                .as_deref()
-                .map(|a| AppType::parse("appType", a))
-                .transpose()?,
-            auth,
-            signature,
-            retry_preset: RetryPreset::parse("retryPreset", &self.retry_preset)?,
-            ordered: self.ordered,
-            allow_private_network: self.allow_private_network,
-            timeout_ms: TimeoutMs::parse("timeoutMs", self.timeout_ms)?,
-        };
-        Ok(HookRecord {
-            id: self.id,
-            spec,
-            enabled: self.enabled,
-            failing_since_ms: self.failing_since_ms,
-            disabled_reason: self.disabled_reason,
-            previous_secret,
-            created_at_ms: self.created_at,
-            updated_at_ms: self.updated_at,
-        })
+        update(&conn, &b).unwrap();
+        insert(&conn, &row("hk_c")).unwrap();
+        assert_eq!(list(&conn).unwrap(), vec![b, row("hk_c")]);
+        assert_eq!(get(&conn, "hk_none").unwrap(), None);
     }
 }

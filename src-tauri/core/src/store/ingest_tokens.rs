@@ -50,7 +50,7 @@ pub fn list(conn: &Conn) -> Result<Vec<TokenRow>> {
             created_at: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<Result<_>>()?)
+    rows.collect::<Result<_>>()
 }
 
 /// The revoked token's row, or `None` when there was no such token.

@@ -1,38 +1,33 @@
 //! The `order_webhooks` table: one Integration Hub order-webhook page per store. The header value and
-//! each URL's query are sealed, bound to (order_webhooks, column, store id).
+//! each URL's query are sealed bytes: `config/order_webhooks.rs` seals them, bound to (order_webhooks,
+//! column, store id), and opens them; this module writes and returns them unchanged.
 
 use crate::args;
 use crate::store::{Conn, OptionalExt};
 
-use super::hooks::{open_opt, seal_opt};
-use crate::crypto::DataKey;
-use crate::domain::{HeaderName, OrderWebhookSettings, UrlToggle, WebhookUrl};
 use crate::Result;
 
-const TABLE: &str = "order_webhooks";
+/// A page as its row holds it; `header_value` and each `query` are sealed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRow {
+    pub header_name: Option<String>,
+    pub header_value: Option<Vec<u8>>,
+    pub open: UrlRow,
+    pub update: UrlRow,
+    pub close: UrlRow,
+    pub third_party_active: bool,
+    pub allow_private_network: bool,
+}
 
-pub fn put(
-    conn: &Conn,
-    key: &DataKey,
-    store: &str,
-    s: &OrderWebhookSettings,
-    now_ms: i64,
-) -> Result<()> {
-    let url = |row: &UrlToggle, col: &str| {
-        (
-            row.url.as_ref().map(|u| u.base().to_string()),
-            seal_opt(
-                key,
-                TABLE,
-                col,
-                store,
-                row.url.as_ref().and_then(WebhookUrl::query),
-            ),
-        )
-    };
-    let (open_base, open_q) = url(&s.open, "open_url_query");
-    let (update_base, update_q) = url(&s.update, "update_url_query");
-    let (close_base, close_q) = url(&s.close, "close_url_query");
+/// One URL of a page and its toggle: the URL without its query, and the query sealed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UrlRow {
+    pub base: Option<String>,
+    pub query: Option<Vec<u8>>,
+    pub enabled: bool,
+}
+
+pub fn put(conn: &Conn, store: &str, page: &PageRow, now_ms: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO order_webhooks (store_id, header_name, header_value, open_url_base, open_url_query,
              open_enabled, update_url_base, update_url_query, update_enabled, close_url_base, close_url_query,
@@ -44,79 +39,101 @@ pub fn put(
              third_party_active = ?13, allow_private_network = ?14, updated_at = ?15",
         args![
             store,
-            s.header_name.as_ref().map(HeaderName::as_str),
-            seal_opt(key, TABLE, "header_value", store, s.header_value.as_ref()),
-            open_base,
-            open_q,
-            s.open.enabled,
-            update_base,
-            update_q,
-            s.update.enabled,
-            close_base,
-            close_q,
-            s.close.enabled,
-            s.third_party_active,
-            s.allow_private_network,
+            page.header_name,
+            page.header_value,
+            page.open.base,
+            page.open.query,
+            page.open.enabled,
+            page.update.base,
+            page.update.query,
+            page.update.enabled,
+            page.close.base,
+            page.close.query,
+            page.close.enabled,
+            page.third_party_active,
+            page.allow_private_network,
             now_ms,
         ],
     )?;
     Ok(())
 }
 
-type RawRow = (
-    Option<String>,
-    Option<Vec<u8>>,
-    [(Option<String>, Option<Vec<u8>>, bool); 3],
-    bool,
-    bool,
-);
-
 /// The page of `store`, or `None` when it was never saved (callers treat that as all off).
-pub fn get(conn: &Conn, key: &DataKey, store: &str) -> Result<Option<OrderWebhookSettings>> {
-    let raw: Option<RawRow> = conn
-        .query_row(
-            "SELECT header_name, header_value, open_url_base, open_url_query, open_enabled, update_url_base,
-                 update_url_query, update_enabled, close_url_base, close_url_query, close_enabled,
-                 third_party_active, allow_private_network
-             FROM order_webhooks WHERE store_id = ?1",
-            args![store],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    [
-                        (r.get(2)?, r.get(3)?, r.get(4)?),
-                        (r.get(5)?, r.get(6)?, r.get(7)?),
-                        (r.get(8)?, r.get(9)?, r.get(10)?),
-                    ],
-                    r.get(11)?,
-                    r.get(12)?,
-                ))
-            },
+pub fn get(conn: &Conn, store: &str) -> Result<Option<PageRow>> {
+    conn.query_row(
+        "SELECT header_name, header_value, open_url_base, open_url_query, open_enabled, update_url_base,
+             update_url_query, update_enabled, close_url_base, close_url_query, close_enabled,
+             third_party_active, allow_private_network
+         FROM order_webhooks WHERE store_id = ?1",
+        args![store],
+        |r| {
+            Ok(PageRow {
+                header_name: r.get(0)?,
+                header_value: r.get(1)?,
+                open: UrlRow {
+                    base: r.get(2)?,
+                    query: r.get(3)?,
+                    enabled: r.get(4)?,
+                },
+                update: UrlRow {
+                    base: r.get(5)?,
+                    query: r.get(6)?,
+                    enabled: r.get(7)?,
+                },
+                close: UrlRow {
+                    base: r.get(8)?,
+                    query: r.get(9)?,
+                    enabled: r.get(10)?,
+                },
+                third_party_active: r.get(11)?,
+                allow_private_network: r.get(12)?,
+            })
+        },
+    )
+    .optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Db;
+
+    #[test]
+    fn sealed_columns_round_trip_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_at(dir.path(), None).unwrap();
+        let conn = db.conn();
+        conn.execute(
+            "INSERT INTO stores (id, name, created_at, updated_at) VALUES ('store-1', 'One', 0, 0)",
+            args![],
         )
-        .optional()?;
-    let Some((name, value, [open, update, close], third_party_active, allow_private_network)) = raw
-    else {
-        return Ok(None);
-    };
-    let row = |(base, query, enabled): (Option<String>, Option<Vec<u8>>, bool),
-               field: &str,
-               col: &str| {
-        let query = open_opt(key, TABLE, col, store, query)?;
-        let url = base
-            .map(|b| WebhookUrl::from_parts(field, &b, query))
-            .transpose()?;
-        Ok::<_, crate::Error>(UrlToggle { url, enabled })
-    };
-    Ok(Some(OrderWebhookSettings {
-        header_name: name
-            .map(|n| HeaderName::parse("headerName", &n))
-            .transpose()?,
-        header_value: open_opt(key, TABLE, "header_value", store, value)?,
-        open: row(open, "open.url", "open_url_query")?,
-        update: row(update, "update.url", "update_url_query")?,
-        close: row(close, "close.url", "close_url_query")?,
-        third_party_active,
-        allow_private_network,
-    }))
+        .unwrap();
+        assert_eq!(get(&conn, "store-1").unwrap(), None);
+        // Bytes no seal made: opening them here would fail.
+        let page = PageRow {
+            header_name: Some("X-Api-Key".into()),
+            header_value: Some(vec![0xff, 0x00, 0x41]),
+            open: UrlRow {
+                base: Some("https://example.com/open".into()),
+                query: Some(b"key=plain".to_vec()),
+                enabled: true,
+            },
+            update: UrlRow::default(),
+            close: UrlRow {
+                base: Some("https://example.com/close".into()),
+                query: None,
+                enabled: false,
+            },
+            third_party_active: true,
+            allow_private_network: false,
+        };
+        put(&conn, "store-1", &page, 10).unwrap();
+        assert_eq!(get(&conn, "store-1").unwrap(), Some(page.clone()));
+        let cleared = PageRow {
+            header_value: None,
+            ..page
+        };
+        put(&conn, "store-1", &cleared, 11).unwrap();
+        assert_eq!(get(&conn, "store-1").unwrap(), Some(cleared));
+    }
 }

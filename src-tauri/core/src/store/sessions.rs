@@ -23,7 +23,7 @@ pub fn insert(conn: &Conn, token_hash: &str, user_id: i64, now_ms: i64) -> Resul
 }
 
 pub fn find(conn: &Conn, token_hash: &str) -> Result<Option<SessionRow>> {
-    Ok(conn
+    conn
         .query_row(
             "SELECT token_hash, user_id, created_at, last_seen, unlocked_at FROM sessions WHERE token_hash = ?1",
             args![token_hash],
@@ -37,7 +37,7 @@ pub fn find(conn: &Conn, token_hash: &str) -> Result<Option<SessionRow>> {
                 })
             },
         )
-        .optional()?)
+        .optional()
 }
 
 pub fn touch(conn: &Conn, token_hash: &str, now_ms: i64) -> Result<()> {
@@ -75,18 +75,18 @@ pub fn delete(conn: &Conn, token_hash: &str) -> Result<bool> {
 
 /// Forgets sessions nobody has used since `before_ms`.
 pub fn delete_idle(conn: &Conn, before_ms: i64) -> Result<usize> {
-    Ok(conn.execute(
+    conn.execute(
         "DELETE FROM sessions WHERE last_seen < ?1",
         args![before_ms],
-    )?)
+    )
 }
 
 /// Ends every session of a user but `keep` (the one making the change, when it should survive).
 pub fn delete_for_user(conn: &Conn, user_id: i64, keep: Option<&str>) -> Result<usize> {
-    Ok(conn.execute(
+    conn.execute(
         "DELETE FROM sessions WHERE user_id = ?1 AND token_hash IS NOT ?2",
         args![user_id, keep],
-    )?)
+    )
 }
 
 /// A user's sessions, most recently used first.
@@ -104,5 +104,5 @@ pub fn list_for_user(conn: &Conn, user_id: i64) -> Result<Vec<SessionRow>> {
             unlocked_at: r.get(4)?,
         })
     })?;
-    Ok(rows.collect::<Result<Vec<_>>>()?)
+    rows.collect::<Result<Vec<_>>>()
 }

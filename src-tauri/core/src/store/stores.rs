@@ -24,7 +24,16 @@ pub fn upsert(conn: &Conn, store: &Store, now_ms: i64) -> Result<bool> {
     Ok(created)
 }
 
+/// No saved id holds a NUL (ids are validated), and PostgreSQL cannot compare text that does: such an
+/// id is answered "no such store" on both backends without asking.
+fn unstorable(id: &str) -> bool {
+    id.contains('\0')
+}
+
 pub fn exists(conn: &Conn, id: &str) -> Result<bool> {
+    if unstorable(id) {
+        return Ok(false);
+    }
     Ok(conn
         .prepare_cached("SELECT 1 FROM stores WHERE id = ?1")?
         .query_row(args![id], |_| Ok(()))
@@ -33,6 +42,9 @@ pub fn exists(conn: &Conn, id: &str) -> Result<bool> {
 }
 
 pub fn get(conn: &Conn, id: &str) -> Result<Option<Store>> {
+    if unstorable(id) {
+        return Ok(None);
+    }
     conn.prepare_cached("SELECT id, name, merch_key, restaurant_id FROM stores WHERE id = ?1")?
         .query_row(args![id], read)
         .optional()?

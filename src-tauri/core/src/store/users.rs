@@ -84,16 +84,16 @@ pub fn name_key(name: &str) -> String {
 }
 
 pub fn count(conn: &Conn) -> Result<i64> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM users", args![], |r| r.get(0))?)
+    conn.query_row("SELECT COUNT(*) FROM users", args![], |r| r.get(0))
 }
 
 /// Admins who may still sign in, other than `except` (the user about to be changed).
 pub fn count_enabled_admins_except(conn: &Conn, except: i64) -> Result<i64> {
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id != ?1",
         args![except],
         |r| r.get(0),
-    )?)
+    )
 }
 
 pub fn set_role(conn: &Conn, id: i64, role: Role) -> Result<()> {
@@ -150,27 +150,26 @@ pub fn insert(
             "name",
             "a user with this name already exists",
         )),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
 pub fn by_name(conn: &Conn, name: &str) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE name_key = ?1");
-    Ok(conn
-        .query_row(&sql, args![name_key(name.trim())], from_row)
-        .optional()?)
+    conn.query_row(&sql, args![name_key(name.trim())], from_row)
+        .optional()
 }
 
 pub fn by_id(conn: &Conn, id: i64) -> Result<Option<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?1");
-    Ok(conn.query_row(&sql, args![id], from_row).optional()?)
+    conn.query_row(&sql, args![id], from_row).optional()
 }
 
 pub fn list(conn: &Conn) -> Result<Vec<UserRow>> {
     let sql = format!("SELECT {COLUMNS} FROM users ORDER BY name_key");
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(args![], from_row)?;
-    Ok(rows.collect::<Result<Vec<_>>>()?)
+    rows.collect::<Result<Vec<_>>>()
 }
 
 pub fn delete(conn: &Conn, id: i64) -> Result<bool> {
@@ -282,7 +281,7 @@ pub fn unused_recovery_codes(conn: &Conn, user_id: i64) -> Result<Vec<RecoveryCo
             hash: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<Vec<_>>>()?)
+    rows.collect::<Result<Vec<_>>>()
 }
 
 /// Marks a code used; `false` when another attempt used it first.

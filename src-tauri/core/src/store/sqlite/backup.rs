@@ -6,7 +6,7 @@ use std::time::Duration;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use crate::crypto::KEY_CHECK_SETTING;
+use crate::store::app_settings::KEY_CHECK_SETTING;
 use crate::{Error, Result};
 
 /// Copies the database `src` reads into a new file at `dest`, as one snapshot: the copy runs in a single

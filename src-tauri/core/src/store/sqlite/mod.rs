@@ -175,6 +175,12 @@ pub(in crate::store) fn db_error(e: rusqlite::Error) -> DbError {
     DbError::new(kind, e.to_string())
 }
 
+impl From<rusqlite::Error> for crate::Error {
+    fn from(e: rusqlite::Error) -> Self {
+        crate::Error::Db(db_error(e))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,11 +199,5 @@ mod tests {
         let e = db_error(constraint);
         assert_eq!(e.kind(), DbErrorKind::Unique);
         assert!(!e.is_storage_unavailable());
-    }
-}
-
-impl From<rusqlite::Error> for crate::Error {
-    fn from(e: rusqlite::Error) -> Self {
-        crate::Error::Db(db_error(e))
     }
 }
