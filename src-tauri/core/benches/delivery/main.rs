@@ -190,6 +190,44 @@ impl Bench {
         }
     }
 
+    /// The throughput run again with the data in PostgreSQL (HOOKDESK_BENCH_DATABASE), for the figure
+    /// beside SQLite's (README, Performance).
+    async fn throughput_postgres(&mut self) -> BenchResult<()> {
+        let n = self.cfg.events;
+        let site = setup::build(self.receiver, HOOKS)?;
+        let running = Running::start(site.ctx.clone(), true).await?;
+        let watcher = Watcher::new(&site.ctx)?;
+        let seqs = self.seqs(n);
+        let started = Instant::now();
+        let refused = self
+            .ingest(&site, &running)
+            .closed_loop(seqs, INGEST_CLIENTS, 0)
+            .await?;
+        let done = watcher.until_succeeded(n, DRAIN_TIMEOUT).await?;
+        running.stop().await?;
+        let Some(done) = done else {
+            return Err(format!(
+                "PostgreSQL: only {} of {n} deliveries succeeded",
+                watcher.count("succeeded")?
+            )
+            .into());
+        };
+        let rate = n as f64 / done.duration_since(started).as_secs_f64();
+        eprintln!(
+            "throughput on PostgreSQL: all {n} delivered after {:.1} s",
+            done.duration_since(started).as_secs_f64()
+        );
+        self.report
+            .info("PostgreSQL: refused by ingest", refused.to_string());
+        self.report.check(
+            "PostgreSQL: durable deliveries/s (ingest + engine)",
+            format!("{rate:.0}/s"),
+            ">= 6,000/s (3 x Svix OSS)",
+            rate >= 6_000.0,
+        );
+        Ok(())
+    }
+
     /// Ingest and engine running together, as in production: N events posted as fast as the API takes
     /// them; the clock stops when the database has recorded every delivery as succeeded.
     async fn throughput(&mut self) -> BenchResult<()> {
@@ -536,6 +574,12 @@ async fn bench(cfg: Config) -> BenchResult<()> {
     }
     if b.cfg.wants("throughput") {
         b.throughput().await?;
+        if std::env::var("HOOKDESK_BENCH_DATABASE").is_ok_and(|v| !v.is_empty()) {
+            setup::ON_POSTGRES.store(true, Ordering::Relaxed);
+            let on_postgres = b.throughput_postgres().await;
+            setup::ON_POSTGRES.store(false, Ordering::Relaxed);
+            on_postgres?;
+        }
     }
     let drained = if b.cfg.wants("drain") {
         Some(b.drain().await?)

@@ -60,6 +60,9 @@ pub struct Site {
     pub session: String,
 }
 
+/// Set while the PostgreSQL part runs: sites are then built on the server HOOKDESK_BENCH_DATABASE names.
+pub static ON_POSTGRES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
     let dir = tempfile::Builder::new()
         .prefix("hookdesk-bench-")
@@ -67,7 +70,7 @@ pub fn build(receiver: SocketAddr, hooks: usize) -> BenchResult<Site> {
     // HOOKDESK_BENCH_DATABASE (a postgres:// URL to a server's maintenance database) runs the site on
     // a fresh PostgreSQL database of that server instead of the SQLite file (README, Performance).
     let database = match std::env::var("HOOKDESK_BENCH_DATABASE") {
-        Ok(url) if !url.is_empty() => {
+        Ok(url) if !url.is_empty() && ON_POSTGRES.load(std::sync::atomic::Ordering::Relaxed) => {
             let server = hookdesk_core::store::DatabaseUrl::parse("HOOKDESK_BENCH_DATABASE", &url)?;
             static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
             let name = format!(
