@@ -5,10 +5,10 @@ use crate::args;
 use crate::store::Conn;
 use sha2::{Digest, Sha256};
 
-use super::http::AttemptOutcome;
 use super::outbox::Claimed;
 use super::prepare::Prepared;
 use super::retry::{next_delay, RetryPreset};
+use crate::delivery::transport::http::AttemptOutcome;
 use crate::{Ctx, Result};
 
 /// A hook failing without a single success for this long is disabled (docs/architecture.md, step 6).
@@ -117,8 +117,9 @@ fn write(
         Some(e) => (Some(e.kind.as_str().to_string()), Some(e.message.clone())),
         None => (None, None),
     };
-    let result =
-        p.and_then(|p| super::response::interpret(p.event_type, outcome.status, &outcome.body));
+    let result = p.and_then(|p| {
+        crate::delivery::wire::response::interpret(p.event_type, outcome.status, &outcome.body)
+    });
     // The body itself is not kept: the log renders it again from the event (migration 0007).
     let (url, headers, body_sha256) = match p {
         Some(p) => (

@@ -133,7 +133,7 @@ fn plan(ctx: &Ctx, ev: &NewEvent) -> Planned {
 /// Writes one event and its deliveries inside the caller's transaction. The outer error is the
 /// database failing (the batch is abandoned); the inner one is this event's own answer.
 fn insert_event(tx: &Conn, ev: &NewEvent, routes: &[Route], now: i64) -> Result<Result<Enqueued>> {
-    let event_id = super::render::new_event_id();
+    let event_id = crate::delivery::wire::render::new_event_id();
     let data = match serde_json::to_string(&ev.data) {
         Ok(d) => d,
         Err(e) => return Ok(Err(Error::invalid("data", e.to_string()))),

@@ -6,8 +6,8 @@ use crate::args;
 use crate::store::{Conn, OptionalExt};
 use sha2::{Digest, Sha256};
 
-use super::render::{render_body, RenderInput};
 use crate::catalog::EventType;
+use crate::delivery::wire::render::{render_body, RenderInput};
 use crate::{Ctx, Error, Result};
 
 /// The event behind a delivery, as rendering needs it.

@@ -4,11 +4,11 @@
 use crate::args;
 use serde_json::Value;
 
-use super::engine::Engine;
-use super::log::{attempts_of, AttemptView};
 use super::outbox::Claimed;
+use super::Engine;
 use crate::auth::{Actor, Permission};
 use crate::catalog::EventType;
+use crate::delivery::log::{attempts_of, AttemptView};
 use crate::{Error, Result};
 
 pub struct TestSend {
@@ -40,7 +40,7 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
     };
     crate::config::stores::require_exists(&ctx, &store)?;
     let now = ctx.now_ms();
-    let event_id = super::render::new_event_id();
+    let event_id = crate::delivery::wire::render::new_event_id();
     let text = serde_json::to_string(&data).map_err(|e| Error::invalid("data", e.to_string()))?;
     let delivery_id = {
         let conn = ctx.db.conn();

@@ -16,7 +16,11 @@ pub struct EngineLease {
 impl EngineLease {
     pub fn new() -> Self {
         EngineLease {
-            owner: format!("{}-{}", std::process::id(), super::render::new_event_id()),
+            owner: format!(
+                "{}-{}",
+                std::process::id(),
+                crate::delivery::wire::render::new_event_id()
+            ),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::log::{self, DeliveryView, Filter, MAX_PAGE};
+use super::{self as log, DeliveryView, Filter, MAX_PAGE};
 use crate::auth::{Actor, Permission};
 use crate::clock::rfc3339;
 use crate::{Ctx, Result};

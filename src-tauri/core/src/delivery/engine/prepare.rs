@@ -1,9 +1,9 @@
 //! Turns a claimed delivery into the exact request to send: URL, headers (sent and masked) and body.
 
-use super::headers::request_headers;
 use super::outbox::Claimed;
-use super::render::{render_body, RenderInput};
 use crate::catalog::EventType;
+use crate::delivery::wire::headers::{request_headers, RequestHeaders};
+use crate::delivery::wire::render::{render_body, RenderInput};
 use crate::domain::{HookAuth, HookSignature};
 use crate::{Ctx, Error, Result};
 
@@ -11,7 +11,7 @@ use crate::{Ctx, Error, Result};
 pub struct Prepared {
     pub url: String,
     pub masked_url: String,
-    pub headers: super::headers::RequestHeaders,
+    pub headers: RequestHeaders,
     pub body: Vec<u8>,
     pub timeout_ms: u64,
     pub allow_private: bool,

@@ -1,13 +1,15 @@
 //! The delivery log: deliveries with their attempts, resend and recover.
 
+pub mod export;
+pub mod sent_body;
+pub mod stats;
+
 use crate::args;
+use crate::auth::{Actor, Permission};
 use crate::store::{OptionalExt, Row};
+use crate::{Ctx, Error, Result};
 use serde::Serialize;
 use serde_json::Value;
-
-use super::sent_body;
-use crate::auth::{Actor, Permission};
-use crate::{Ctx, Error, Result};
 
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

@@ -12,11 +12,11 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
-use super::batcher::Batcher;
-use super::engine::Engine;
-use super::outbox::{enqueue_batch, Enqueued, NewEvent};
 use crate::auth::tokens::require_token;
 use crate::auth::Permission;
+use crate::delivery::engine::batcher::Batcher;
+use crate::delivery::engine::outbox::{enqueue_batch, Enqueued, NewEvent};
+use crate::delivery::engine::Engine;
 use crate::error::ErrorPayload;
 use crate::{Ctx, Error};
 

@@ -9,10 +9,10 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinHandle;
 
 use super::batcher::Batcher;
-use super::http::{AttemptOutcome, HttpClient, Outgoing};
 use super::outbox::{claim_due, Claimed};
 use super::prepare::prepare;
 use super::record::{decide, record_batch, Finished, Next};
+use crate::delivery::transport::http::{AttemptOutcome, HttpClient, Outgoing};
 use crate::{Ctx, Result};
 
 #[derive(Debug, Clone)]
