@@ -2,7 +2,7 @@
 
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::delivery::engine::record::DISABLE_AFTER_MS;
-use hookdesk_core::delivery::engine::retry::{schedule, RetryPreset};
+use hookdesk_core::domain::retry::{schedule, RetryPreset};
 use hookdesk_core::domain::HookInput;
 use serde_json::Value;
 

@@ -7,8 +7,9 @@ use sha2::{Digest, Sha256};
 
 use super::outbox::Claimed;
 use super::prepare::Prepared;
-use super::retry::{next_delay, RetryPreset};
+use super::retry::next_delay;
 use crate::delivery::transport::http::AttemptOutcome;
+use crate::domain::RetryPreset;
 use crate::{Ctx, Result};
 
 /// A hook failing without a single success for this long is disabled (docs/architecture.md, step 6).

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use super::retry::RetryPreset;
 use crate::catalog::{EventType, Family};
+use crate::domain::RetryPreset;
 use crate::{Ctx, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
