@@ -2,6 +2,7 @@
 
 pub mod address;
 mod auth;
+mod delivery_state;
 mod generated;
 mod header;
 mod hook;
@@ -15,6 +16,7 @@ mod url;
 pub use auth::{
     check_whsec, AuthInput, HookAuth, HookSignature, KeySource, PreviousSecret, SignatureInput,
 };
+pub use delivery_state::{DeliveryStatus, Destination, Trigger};
 pub use generated::{generate_signature_key, generate_whsec};
 pub use header::{check_header_value, HeaderName, HeaderValue};
 pub use hook::{HookInput, HookSpec, StoreScope, TimeoutMs};

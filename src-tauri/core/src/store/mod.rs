@@ -16,6 +16,7 @@ pub mod alerts;
 pub mod app_settings;
 pub mod audit;
 pub mod backup;
+pub mod delivery_state;
 pub mod hooks;
 pub mod ingest_tokens;
 pub mod order_webhooks;

@@ -4,6 +4,9 @@ pub mod export;
 pub mod sent_body;
 pub mod stats;
 
+/// The states and triggers the views below carry.
+pub use crate::domain::{DeliveryStatus, Trigger};
+
 use crate::args;
 use crate::auth::{Actor, Permission};
 use crate::store::{OptionalExt, Row};
@@ -49,26 +52,6 @@ pub struct DeliveryView {
     pub created_at: i64,
     #[serde(rename = "updatedAtMs")]
     pub updated_at: i64,
-}
-
-/// The states of a delivery (docs/architecture.md, the life of a delivery), for the window's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "lowercase")]
-pub enum DeliveryStatus {
-    Pending,
-    Delivering,
-    Succeeded,
-    Failed,
-    Dead,
-}
-
-/// What started an attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Trigger {
-    Live,
-    Test,
-    Resend,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
