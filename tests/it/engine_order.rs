@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use hookdesk_core::catalog::{sample, EventType};
+use hookdesk_core::delivery::engine::claim::{claim_due, release_all_leases};
 use hookdesk_core::delivery::engine::lease::{EngineLease, LEASE_TTL_MS};
-use hookdesk_core::delivery::engine::outbox::{claim_due, release_all_leases};
 use hookdesk_core::delivery::engine::{Engine, Limits};
 use hookdesk_core::domain::HookInput;
 use serde_json::{json, Value};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::config::hooks;
-use hookdesk_core::delivery::engine::outbox::claim_due;
+use hookdesk_core::delivery::engine::claim::claim_due;
 use hookdesk_core::delivery::engine::record::{record_batch, Finished, Next};
 use hookdesk_core::delivery::transport::http::AttemptOutcome;
 use hookdesk_core::domain::HookInput;

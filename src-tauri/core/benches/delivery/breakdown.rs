@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hookdesk_core::delivery::engine::outbox::{claim_due, enqueue, NewEvent};
+use hookdesk_core::delivery::engine::claim::claim_due;
+use hookdesk_core::delivery::engine::outbox::{enqueue, NewEvent};
 use hookdesk_core::delivery::engine::prepare::prepare;
 use hookdesk_core::delivery::engine::record::{decide, record};
 use hookdesk_core::delivery::engine::Engine;

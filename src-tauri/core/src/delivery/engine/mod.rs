@@ -4,6 +4,7 @@
 //! wire format and the transport it uses are in [`super::wire`] and [`super::transport`].
 
 pub(crate) mod batcher;
+pub mod claim;
 mod dispatch;
 pub mod flow;
 pub mod lease;

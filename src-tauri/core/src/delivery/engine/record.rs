@@ -5,11 +5,11 @@ use crate::args;
 use crate::store::Conn;
 use sha2::{Digest, Sha256};
 
-use super::outbox::Claimed;
+use super::claim::Claimed;
 use super::prepare::Prepared;
 use super::retry::next_delay;
 use crate::delivery::transport::http::AttemptOutcome;
-use crate::domain::RetryPreset;
+use crate::domain::Trigger;
 use crate::{Ctx, Result};
 
 /// A hook failing without a single success for this long is disabled (docs/architecture.md, step 6).
@@ -43,10 +43,10 @@ pub fn decide(
     if matches!(status, Some(200..=299)) {
         return Next::Succeeded;
     }
-    if c.trigger == "test" || status == Some(410) {
+    if c.trigger == Trigger::Test || status == Some(410) {
         return Next::Dead;
     }
-    let preset = RetryPreset::parse("retry", &c.retry_preset).unwrap_or(RetryPreset::Standard);
+    let preset = c.retry_preset;
     let made = (c.attempts + 1 - c.retry_base).max(1) as u32;
     match next_delay(
         preset,
@@ -179,7 +179,7 @@ fn write(
     if let Some(skip) = event.and_then(|e| super::flow::skips(e, result.as_ref(), next)) {
         super::flow::apply(tx, c.id, &skip, now)?;
     }
-    if let (Some(hook), "live" | "resend") = (&c.hook_id, c.trigger) {
+    if let (Some(hook), Trigger::Live | Trigger::Resend) = (c.hook_id(), c.trigger) {
         update_hook_health(tx, hook, outcome.status, now)?;
     }
     Ok(attempt_id)
