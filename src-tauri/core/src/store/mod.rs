@@ -14,14 +14,18 @@ pub mod sqlite;
 
 pub mod alerts;
 pub mod app_settings;
+pub mod attempts;
 pub mod audit;
 pub mod backup;
 pub mod claims;
 pub mod delivery_state;
+pub mod flow;
+pub mod hook_health;
 pub mod hooks;
 pub mod ingest_tokens;
 pub mod order_webhooks;
 pub mod outbox;
+pub mod pos_status;
 pub mod retention;
 pub mod sessions;
 pub mod stores;

@@ -350,8 +350,5 @@ pub fn recover_progress(ctx: &Ctx, hook_id: &str, since: i64) -> Result<RecoverC
 
 /// The last `is_online` answer per store.
 pub fn pos_status(ctx: &Ctx) -> Result<std::collections::HashMap<String, bool>> {
-    let conn = ctx.db.conn();
-    let mut stmt = conn.prepare_cached("SELECT store, online FROM pos_status")?;
-    let rows = stmt.query_map(args![], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_>>()?)
+    crate::store::pos_status::all(&ctx.db.conn())
 }
