@@ -19,6 +19,7 @@ pub mod audit;
 pub mod backup;
 pub mod claims;
 pub mod delivery_state;
+pub mod engine_lease;
 pub mod flow;
 pub mod hook_health;
 pub mod hooks;

@@ -1,8 +1,7 @@
 //! One engine per data directory: a lease row renewed by a heartbeat. A lapsed lease, or one whose holder
-//! process is gone from this machine, may be taken over.
+//! process is gone from this machine, may be taken over. The row is in `store/engine_lease.rs`.
 
-use crate::args;
-
+use crate::store::engine_lease;
 use crate::{Ctx, Result};
 
 pub const LEASE_TTL_MS: i64 = 15_000;
@@ -28,42 +27,32 @@ impl EngineLease {
     pub fn try_acquire(&self, ctx: &Ctx, now: i64) -> Result<bool> {
         // A heartbeat lost in a power cut is renewed by the next one.
         let conn = ctx.db.conn_relaxed();
-        let holder: Option<(String, i64, i64)> = conn
-            .query_row(
-                "SELECT owner, pid, expires_at FROM engine_lease WHERE id = 1",
-                args![],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .ok();
+        // A holder that cannot be read counts as none: the write below still takes only a lease that is
+        // free, this engine's own, or the one seen here.
+        let holder = engine_lease::holder(&conn).ok().flatten();
         let free = match &holder {
             None => true,
-            Some((owner, _, _)) if owner == &self.owner => true,
-            Some((_, _, expires)) if *expires <= now => true,
-            Some((_, pid, _)) => !process_alive(*pid),
+            Some(h) if h.owner == self.owner => true,
+            Some(h) if h.expires_at <= now => true,
+            Some(h) => !process_alive(h.pid),
         };
         if !free {
             return Ok(false);
         }
-        let changed = conn.execute(
-            "INSERT INTO engine_lease (id, owner, pid, expires_at) VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, expires_at = excluded.expires_at
-             WHERE engine_lease.owner = ?1 OR engine_lease.owner = ?4",
-            args![
-                self.owner,
-                std::process::id() as i64,
-                now + LEASE_TTL_MS,
-                holder.as_ref().map(|h| h.0.clone()).unwrap_or_default()
-            ],
-        )?;
-        Ok(changed == 1)
+        engine_lease::take(
+            &conn,
+            &self.owner,
+            std::process::id() as i64,
+            now + LEASE_TTL_MS,
+            holder
+                .as_ref()
+                .map(|h| h.owner.as_str())
+                .unwrap_or_default(),
+        )
     }
 
     pub fn release(&self, ctx: &Ctx) -> Result<()> {
-        ctx.db.conn().execute(
-            "DELETE FROM engine_lease WHERE id = 1 AND owner = ?1",
-            args![&self.owner],
-        )?;
-        Ok(())
+        engine_lease::release(&ctx.db.conn(), &self.owner)
     }
 }
 
