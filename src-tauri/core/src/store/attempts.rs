@@ -94,3 +94,62 @@ pub fn settle(conn: &Conn, delivery_id: i64, s: &Settled<'_>) -> Result<()> {
     ])?;
     Ok(())
 }
+
+/// An attempt as it was recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredAttempt {
+    pub id: i64,
+    pub delivery_id: i64,
+    pub trigger: Trigger,
+    pub number: i64,
+    pub started_at: i64,
+    pub latency_ms: i64,
+    pub status_code: Option<i64>,
+    pub error_kind: Option<String>,
+    pub error_message: Option<String>,
+    pub request_url: String,
+    pub request_headers: Vec<(String, String)>,
+    /// The body itself, kept only by attempts recorded before migration 0007.
+    pub request_body: Option<String>,
+    pub request_body_sha256: Option<Vec<u8>>,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: String,
+    pub result: Option<Value>,
+    pub next_attempt_at: Option<i64>,
+}
+
+/// A delivery's attempts, oldest first.
+pub fn of_delivery(conn: &Conn, delivery_id: i64) -> Result<Vec<StoredAttempt>> {
+    // Header lists and the parsed result are JSON the recorder wrote; one that does not parse shows as
+    // empty rather than hiding the attempt.
+    let pairs = |s: String| serde_json::from_str::<Vec<(String, String)>>(&s).unwrap_or_default();
+    conn.prepare_cached(
+        "SELECT id, delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind, error_message,
+                request_url, request_headers, request_body, response_headers, response_body, result, next_attempt_at,
+                request_body_sha256
+         FROM attempts WHERE delivery_id = ?1 ORDER BY id",
+    )?
+    .query_map(args![delivery_id], |r| {
+        let result: Option<String> = r.get(14)?;
+        Ok(StoredAttempt {
+            id: r.get(0)?,
+            delivery_id: r.get(1)?,
+            trigger: r.get(2)?,
+            number: r.get(3)?,
+            started_at: r.get(4)?,
+            latency_ms: r.get(5)?,
+            status_code: r.get(6)?,
+            error_kind: r.get(7)?,
+            error_message: r.get(8)?,
+            request_url: r.get(9)?,
+            request_headers: pairs(r.get(10)?),
+            request_body: r.get(11)?,
+            response_headers: pairs(r.get(12)?),
+            response_body: r.get(13)?,
+            result: result.and_then(|s| serde_json::from_str(&s).ok()),
+            next_attempt_at: r.get(15)?,
+            request_body_sha256: r.get(16)?,
+        })
+    })?
+    .collect()
+}

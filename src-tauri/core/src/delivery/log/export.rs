@@ -81,7 +81,7 @@ fn fields(d: &DeliveryView) -> impl Iterator<Item = String> {
         d.hook_label
             .clone()
             .unwrap_or_else(|| d.destination.clone()),
-        d.status.clone(),
+        d.status.as_str().to_string(),
         d.attempts.to_string(),
         opt(d.last_status_code.map(|c| c.to_string())),
         opt(d.last_error.clone()),
