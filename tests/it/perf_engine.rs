@@ -8,7 +8,7 @@ use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::config::hooks;
 use hookdesk_core::delivery::engine::claim::claim_due;
 use hookdesk_core::delivery::engine::record::{record_batch, Finished, Next};
-use hookdesk_core::delivery::transport::http::AttemptOutcome;
+use hookdesk_core::delivery::transport::outcome::AttemptOutcome;
 use hookdesk_core::domain::HookInput;
 use hookdesk_core::Ctx;
 use serde_json::Value;

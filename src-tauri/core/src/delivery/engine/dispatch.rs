@@ -12,7 +12,8 @@ use super::batcher::Batcher;
 use super::claim::{claim_due, Claimed};
 use super::prepare::prepare;
 use super::record::{decide, record_batch, Finished, Next};
-use crate::delivery::transport::http::{AttemptOutcome, HttpClient, Outgoing};
+use crate::delivery::transport::http::{HttpClient, Outgoing};
+use crate::delivery::transport::outcome::AttemptOutcome;
 use crate::{Ctx, Result};
 
 #[derive(Debug, Clone)]

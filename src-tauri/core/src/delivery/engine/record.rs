@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::claim::Claimed;
 use super::prepare::Prepared;
 use super::retry::next_delay;
-use crate::delivery::transport::http::AttemptOutcome;
+use crate::delivery::transport::outcome::AttemptOutcome;
 use crate::domain::{DeliveryStatus, Trigger};
 use crate::store::{attempts, hook_health, pos_status, Conn};
 use crate::{Ctx, Result};

@@ -3,4 +3,6 @@
 //! size bounds, the private-address guard) sit in one place (docs/architecture.md, step 5).
 
 pub mod http;
+pub mod outcome;
+pub mod retry_after;
 pub mod ssrf;
