@@ -1,4 +1,12 @@
 //! The ingest HTTP API (README, Ingest API; docs/architecture.md, Layers): live events enter here when Hookdesk runs headless.
+//! An event is answered 202 only once it is committed to the outbox. The body's rules are `body.rs`; how
+//! a refusal or a failure is answered is `problem.rs`.
+
+mod body;
+mod problem;
+
+pub use body::{parse_event_body, Refusal};
+pub use problem::RETRY_AFTER_SECS;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,15 +17,16 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::net::TcpListener;
+
+use problem::{from_error, problem};
 
 use crate::auth::tokens::require_token;
 use crate::auth::Permission;
 use crate::delivery::engine::batcher::Batcher;
 use crate::delivery::engine::outbox::{enqueue_batch, Enqueued, NewEvent};
 use crate::delivery::engine::Engine;
-use crate::error::ErrorPayload;
 use crate::{Ctx, Error};
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8471";
@@ -47,151 +56,12 @@ pub fn router(ctx: Arc<Ctx>, engine: Option<Engine>) -> crate::Result<Router> {
         }))
 }
 
-fn problem(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
-    let mut body = json!({"code": code, "message": message});
-    if let Some(f) = field {
-        body["field"] = json!(f);
-    }
-    (status, Json(body)).into_response()
-}
-
-/// Seconds a client should wait before retrying an event that could not be stored.
-pub const RETRY_AFTER_SECS: u64 = 5;
-
-fn status_of(e: &Error) -> StatusCode {
-    if e.is_storage_unavailable() {
-        return StatusCode::SERVICE_UNAVAILABLE;
-    }
-    match e {
-        Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        Error::NotFound(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        Error::Conflict(_) => StatusCode::CONFLICT,
-        Error::Unauthorized => StatusCode::UNAUTHORIZED,
-        Error::Forbidden(_) => StatusCode::FORBIDDEN,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-fn from_error(e: &Error) -> Response {
-    if e.is_storage_unavailable() {
-        // Nothing of the event was kept (its transaction rolled back), so the client must send it again.
-        let mut r = problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage_unavailable",
-            "the event could not be stored (the disk is full or the database is unavailable) and was \
-             not accepted; send it again later",
-            None,
-        );
-        r.headers_mut().insert(
-            header::RETRY_AFTER,
-            header::HeaderValue::from(RETRY_AFTER_SECS),
-        );
-        return r;
-    }
-    if matches!(e, Error::Unauthorized) {
-        // The core's text speaks of signing in; a machine caller needs to hear about its token.
-        return problem(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid ingest token is required",
-            None,
-        );
-    }
-    let p = e.to_payload();
-    problem(status_of(e), &p.code, &p.message, p.field.as_deref())
-}
-
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
         .then_some(token.trim())
-}
-
-/// Why a request body was refused: the HTTP status and the `{code, message, field}` payload sent back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub status: u16,
-    pub error: ErrorPayload,
-}
-
-impl Refusal {
-    fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let e = self.error;
-        problem(status, &e.code, &e.message, e.field.as_deref())
-    }
-}
-
-fn refuse(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Refusal {
-    Refusal {
-        status: status.as_u16(),
-        error: ErrorPayload {
-            code: code.to_string(),
-            message: message.to_string(),
-            field: field.map(str::to_string),
-        },
-    }
-}
-
-/// The accepted request body of `POST /v1/events`; anything else is refused with the field named.
-/// Public so the parser can be exercised on its own (fuzzing), without HTTP around it.
-pub fn parse_event_body(bytes: &[u8]) -> Result<NewEvent, Refusal> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
-            &format!("the body is not valid JSON: {e}"),
-            None,
-        )
-    })?;
-    let Value::Object(obj) = v else {
-        return Err(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "the body must be a JSON object",
-            None,
-        ));
-    };
-    for k in obj.keys() {
-        if !matches!(k.as_str(), "type" | "store" | "data" | "key" | "order_key") {
-            let field: String = k.chars().take(64).collect();
-            return Err(refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "unknown field",
-                Some(&field),
-            ));
-        }
-    }
-    let string = |name: &str, required: bool| -> Result<Option<String>, Refusal> {
-        match obj.get(name) {
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            None | Some(Value::Null) if !required => Ok(None),
-            None | Some(Value::Null) => Err(refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "this field is required",
-                Some(name),
-            )),
-            Some(_) => Err(refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "must be a string",
-                Some(name),
-            )),
-        }
-    };
-    let event_type = string("type", true)?.unwrap_or_default();
-    let store = string("store", true)?.unwrap_or_default();
-    let key = string("key", false)?;
-    let order_key = string("order_key", false)?;
-    let data = obj.get("data").cloned().unwrap_or(Value::Null);
-    NewEvent::parse(&event_type, &store, data, key, order_key).map_err(|e| Refusal {
-        status: status_of(&e).as_u16(),
-        error: e.to_payload(),
-    })
 }
 
 async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> Response {
@@ -251,43 +121,4 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn refused(body: &str) -> Refusal {
-        match parse_event_body(body.as_bytes()) {
-            Ok(ev) => panic!("accepted {ev:?}"),
-            Err(r) => r,
-        }
-    }
-
-    #[test]
-    fn refusals_carry_status_code_and_field() {
-        let r = refused("{not json");
-        assert_eq!((r.status, r.error.code.as_str()), (400, "invalid_json"));
-        let r = refused(r#"{"type":"order.open","store":"s","data":{},"extra":1}"#);
-        assert_eq!((r.status, r.error.field.as_deref()), (422, Some("extra")));
-        let r = refused(r#"{"type":"nope","store":"s","data":{}}"#);
-        assert_eq!((r.status, r.error.field.as_deref()), (422, Some("type")));
-        let r = refused(r#"{"type":"order.open","store":7,"data":{}}"#);
-        assert_eq!(r.error.field.as_deref(), Some("store"));
-        let long = "k".repeat(500);
-        let r = refused(&format!(r#"{{"{long}":1}}"#));
-        assert_eq!(r.error.field.map(|f| f.len()), Some(64));
-    }
-
-    #[test]
-    fn a_valid_body_becomes_an_event() {
-        let ev = parse_event_body(
-            br#"{"type":"order.open","store":" store-1 ","data":{"checkId":"C1"},"key":"k1"}"#,
-        )
-        .expect("accepted");
-        assert_eq!(ev.event_type.name(), "order.open");
-        assert_eq!(ev.store, "store-1");
-        assert_eq!(ev.key.as_deref(), Some("k1"));
-        assert_eq!(ev.order_key.as_deref(), Some("C1"));
-    }
 }
