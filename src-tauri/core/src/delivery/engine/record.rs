@@ -48,10 +48,9 @@ pub fn decide(
     if c.trigger == Trigger::Test || status == Some(410) {
         return Next::Dead;
     }
-    let preset = c.retry_preset;
     let made = (c.attempts + 1 - c.retry_base).max(1) as u32;
     match next_delay(
-        preset,
+        c.retry_preset,
         made,
         retry_after_secs.map(std::time::Duration::from_secs),
         jitter,
