@@ -3,8 +3,8 @@
 
 #![no_main]
 
+use hookdesk_core::delivery::engine::outbox::MAX_KEY_LEN;
 use hookdesk_core::delivery::ingest::parse_event_body;
-use hookdesk_core::delivery::outbox::MAX_KEY_LEN;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

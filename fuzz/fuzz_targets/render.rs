@@ -4,9 +4,9 @@
 #![no_main]
 
 use hookdesk_core::catalog::{order_key, sample, EventType, Family, EVENTS};
-use hookdesk_core::delivery::render::{is_event_id, render_body, RenderInput};
-use hookdesk_core::delivery::response::interpret;
-use hookdesk_core::delivery::sign::x_signature;
+use hookdesk_core::delivery::wire::render::{is_event_id, render_body, RenderInput};
+use hookdesk_core::delivery::wire::response::interpret;
+use hookdesk_core::delivery::wire::sign::x_signature;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

@@ -14,7 +14,8 @@ use crate::AppState;
 
 /// How long Quit waits for the engine: its own drain bound and a little more, so a stuck engine cannot
 /// keep the app alive.
-const STOP_WAIT: Duration = Duration::from_millis(hookdesk_core::delivery::run::DRAIN_MS + 5_000);
+const STOP_WAIT: Duration =
+    Duration::from_millis(hookdesk_core::delivery::engine::run::DRAIN_MS + 5_000);
 
 struct Running {
     stop: watch::Sender<bool>,
@@ -38,7 +39,7 @@ impl Delivery {
         let Ok(engine) = state.engine() else { return };
         let (stop, stop_rx) = watch::channel(false);
         let task = tauri::async_runtime::spawn(async move {
-            if let Err(e) = hookdesk_core::delivery::run::run(
+            if let Err(e) = hookdesk_core::delivery::engine::run::run(
                 engine,
                 hookdesk_core::team::WorkerKind::App,
                 stop_rx,

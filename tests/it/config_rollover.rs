@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use hookdesk_core::auth::{self, Permission, Role};
 use hookdesk_core::config::{self, secrets::Roll, FreshCode};
+use hookdesk_core::delivery::engine::outbox::{enqueue, NewEvent};
 use hookdesk_core::delivery::engine::Engine;
-use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
 use hookdesk_core::domain::{AuthInput, HookInput, KeySource, Secret, SignatureInput, StoreInput};
 use hookdesk_core::{Ctx, Error};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! the write-ahead log bounded while commits never pause.
 
 use hookdesk_core::catalog::{sample, EventType};
-use hookdesk_core::delivery::outbox::{enqueue_batch, NewEvent};
+use hookdesk_core::delivery::engine::outbox::{enqueue_batch, NewEvent};
 use hookdesk_core::Error;
 
 use crate::support::engine::*;

@@ -315,7 +315,7 @@ async fn the_log_shows_the_body_sent_without_storing_it_again() {
     assert_ne!(shown[0].request_body.as_bytes(), &got[0].body[..]);
     assert_eq!(
         shown[0].request_body_note.as_deref(),
-        Some(hookdesk_core::delivery::sent_body::CHANGED)
+        Some(hookdesk_core::delivery::log::sent_body::CHANGED)
     );
 
     // An attempt recorded before migration 0007 kept its body: that is shown as it is.
@@ -343,7 +343,7 @@ async fn the_log_shows_the_body_sent_without_storing_it_again() {
 /// empty hours included, so the chart's time axis is even.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_counts_deliveries_and_keeps_empty_hours() {
-    use hookdesk_core::delivery::stats::{self, BUCKET_MS};
+    use hookdesk_core::delivery::log::stats::{self, BUCKET_MS};
     let e = Eng::new();
     let r = TestReceiver::start(Reply::status(500)).await;
     e.hook(hook_input(&r.url("/h"), &[SALE]));
@@ -376,7 +376,7 @@ async fn the_dashboard_counts_deliveries_and_keeps_empty_hours() {
 /// The CSV export holds every delivery the filter matches (not one page), newest first, one line each.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_exports_every_matching_delivery_as_csv() {
-    use hookdesk_core::delivery::export::deliveries_csv;
+    use hookdesk_core::delivery::log::export::deliveries_csv;
     let e = Eng::new();
     let ok = TestReceiver::start(Reply::status(200)).await;
     let bad = TestReceiver::start(Reply::status(500)).await;
@@ -423,7 +423,7 @@ async fn the_log_exports_every_matching_delivery_as_csv() {
 /// More deliveries than one log page (500): the export pages through them all, each once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_csv_export_pages_past_one_log_page() {
-    use hookdesk_core::delivery::export::deliveries_csv;
+    use hookdesk_core::delivery::log::export::deliveries_csv;
     let e = Eng::new();
     e.hook(hook_input("http://127.0.0.1:9/h", &[SALE]));
     for _ in 0..1_100 {

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use hookdesk_core::catalog::{sample, EventType};
+use hookdesk_core::delivery::engine::claim::{claim_due, release_all_leases};
+use hookdesk_core::delivery::engine::lease::{EngineLease, LEASE_TTL_MS};
 use hookdesk_core::delivery::engine::{Engine, Limits};
-use hookdesk_core::delivery::lease::{EngineLease, LEASE_TTL_MS};
-use hookdesk_core::delivery::outbox::{claim_due, release_all_leases};
 use hookdesk_core::domain::HookInput;
 use serde_json::{json, Value};
 

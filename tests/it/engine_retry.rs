@@ -1,8 +1,8 @@
 //! Retry schedules under the manual clock, Retry-After, 410 Gone and the five-day auto-disable.
 
 use hookdesk_core::catalog::{sample, EventType};
-use hookdesk_core::delivery::record::DISABLE_AFTER_MS;
-use hookdesk_core::delivery::retry::{schedule, RetryPreset};
+use hookdesk_core::delivery::engine::record::DISABLE_AFTER_MS;
+use hookdesk_core::domain::retry::{schedule, RetryPreset};
 use hookdesk_core::domain::HookInput;
 use serde_json::Value;
 

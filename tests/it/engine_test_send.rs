@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use hookdesk_core::auth::{self, Permission};
 use hookdesk_core::config::{self, FreshCode};
+use hookdesk_core::delivery::engine::test_send::{send_test, TestSend};
 use hookdesk_core::delivery::engine::Engine;
 use hookdesk_core::delivery::log::{self, Filter};
-use hookdesk_core::delivery::test_send::{send_test, TestSend};
 use hookdesk_core::domain::{HookInput, StoreInput};
 
 use crate::support::accounts::{code_at, setup_admin, Env};

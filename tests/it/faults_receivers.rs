@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hookdesk_core::catalog::{sample, EventType};
-use hookdesk_core::delivery::http::MAX_RESPONSE_BODY;
+use hookdesk_core::delivery::transport::http::MAX_RESPONSE_BODY;
 use hookdesk_core::domain::HookInput;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use hookdesk_core::catalog::{sample, EventType};
 use hookdesk_core::config::hooks;
-use hookdesk_core::delivery::http::AttemptOutcome;
-use hookdesk_core::delivery::outbox::claim_due;
-use hookdesk_core::delivery::record::{record_batch, Finished, Next};
+use hookdesk_core::delivery::engine::claim::claim_due;
+use hookdesk_core::delivery::engine::record::{record_batch, Finished, Next};
+use hookdesk_core::delivery::transport::outcome::AttemptOutcome;
 use hookdesk_core::domain::HookInput;
 use hookdesk_core::Ctx;
 use serde_json::Value;

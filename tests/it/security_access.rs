@@ -5,7 +5,7 @@ use std::path::Path;
 
 use hookdesk_core::auth::{self, Role};
 use hookdesk_core::config::{self, FreshCode};
-use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
+use hookdesk_core::delivery::engine::outbox::{enqueue, NewEvent};
 use hookdesk_core::domain::{HookInput, StoreInput};
 use serde_json::json;
 

@@ -7,12 +7,11 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use hookdesk_core::catalog::{sample, EventType};
-use hookdesk_core::delivery::headers::{request_headers, RequestHeaders};
-use hookdesk_core::delivery::http::{
-    AttemptOutcome, ErrorKind, HttpClient, Outgoing, MAX_RESPONSE_BODY,
-};
-use hookdesk_core::delivery::render::{new_event_id, render_body, RenderInput};
-use hookdesk_core::delivery::response::interpret;
+use hookdesk_core::delivery::transport::http::{HttpClient, Outgoing, MAX_RESPONSE_BODY};
+use hookdesk_core::delivery::transport::outcome::{AttemptOutcome, ErrorKind};
+use hookdesk_core::delivery::wire::headers::{request_headers, RequestHeaders};
+use hookdesk_core::delivery::wire::render::{new_event_id, render_body, RenderInput};
+use hookdesk_core::delivery::wire::response::interpret;
 use hookdesk_core::domain::generate_whsec;
 use hookdesk_core::domain::{HeaderName, HookAuth, HookSignature, KeySource, Secret};
 use serde_json::{json, Value};

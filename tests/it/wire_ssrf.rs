@@ -2,13 +2,14 @@
 
 use std::net::IpAddr;
 
-use hookdesk_core::delivery::http::{ErrorKind, HttpClient, Outgoing};
-use hookdesk_core::delivery::ssrf::{check_url_target, classify};
+use hookdesk_core::delivery::transport::http::{HttpClient, Outgoing};
+use hookdesk_core::delivery::transport::outcome::{AttemptOutcome, ErrorKind};
+use hookdesk_core::delivery::transport::ssrf::{check_url_target, classify};
 use url::Url;
 
 use crate::wire_receiver::{Reply, TestReceiver};
 
-async fn send_guarded(url: &str) -> hookdesk_core::delivery::http::AttemptOutcome {
+async fn send_guarded(url: &str) -> AttemptOutcome {
     let headers = vec![("Content-Type".to_string(), "application/json".to_string())];
     HttpClient::new()
         .unwrap()

@@ -60,7 +60,7 @@ impl Worker {
             "{}-{}-{}",
             host_name(),
             std::process::id(),
-            &crate::delivery::render::new_event_id()[..8]
+            &crate::delivery::wire::render::new_event_id()[..8]
         );
         let now = ctx.now_ms();
         let host = host_name();

@@ -2,10 +2,10 @@ use std::time::Duration;
 
 use hookdesk_core::auth::Permission;
 use hookdesk_core::catalog::{sample, EventType};
+use hookdesk_core::delivery::engine::outbox::{enqueue, NewEvent};
+use hookdesk_core::delivery::engine::test_send::{send_test as core_send_test, TestSend};
+use hookdesk_core::delivery::log::stats::{dashboard as stats, HookStats};
 use hookdesk_core::delivery::log::{self, AttemptView, DeliveryView, Filter};
-use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
-use hookdesk_core::delivery::stats::{dashboard as stats, HookStats};
-use hookdesk_core::delivery::test_send::{send_test as core_send_test, TestSend};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::ipc::Channel;

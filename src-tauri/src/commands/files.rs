@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use hookdesk_core::auth::Permission;
 use hookdesk_core::data::backup;
-use hookdesk_core::delivery::export::deliveries_csv;
+use hookdesk_core::delivery::log::export::deliveries_csv;
 use hookdesk_core::delivery::log::Filter;
 use hookdesk_core::{Error, Result};
 use serde::Serialize;

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use hookdesk_core::clock::ManualClock;
 use hookdesk_core::config::{self, order_webhooks};
+use hookdesk_core::delivery::engine::outbox::{enqueue, Enqueued, NewEvent};
 use hookdesk_core::delivery::engine::{Engine, StepReport};
-use hookdesk_core::delivery::outbox::{enqueue, Enqueued, NewEvent};
 use hookdesk_core::domain::{AuthInput, HookInput, OrderWebhooksPatch};
 use hookdesk_core::Ctx;
 use serde_json::Value;

@@ -4,11 +4,12 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hookdesk_core::delivery::engine::claim::claim_due;
+use hookdesk_core::delivery::engine::outbox::{enqueue, NewEvent};
+use hookdesk_core::delivery::engine::prepare::prepare;
+use hookdesk_core::delivery::engine::record::{decide, record};
 use hookdesk_core::delivery::engine::Engine;
-use hookdesk_core::delivery::http::Outgoing;
-use hookdesk_core::delivery::outbox::{claim_due, enqueue, NewEvent};
-use hookdesk_core::delivery::prepare::prepare;
-use hookdesk_core::delivery::record::{decide, record};
+use hookdesk_core::delivery::transport::http::Outgoing;
 use hookdesk_core::Ctx;
 
 use crate::setup::{event_data, EVENT_TYPE};

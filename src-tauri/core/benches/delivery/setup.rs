@@ -9,7 +9,7 @@ use hookdesk_core::auth::tokens;
 use hookdesk_core::auth::{self, totp, Actor, Permission, Role};
 use hookdesk_core::config::{self, FreshCode};
 use hookdesk_core::delivery::engine::Engine;
-use hookdesk_core::delivery::{ingest, run};
+use hookdesk_core::delivery::{engine::run, ingest};
 use hookdesk_core::domain::{AuthInput, HookInput, KeySource, Secret, SignatureInput, StoreInput};
 use hookdesk_core::Ctx;
 use serde_json::{json, Value};

@@ -1,24 +1,17 @@
-//! Signing, authentication headers, the HTTP client, retry policy, the outbox, the engine and the ingest API.
+//! Getting events to receivers (docs/architecture.md, The life of a delivery), one concern per module:
+//!
+//! - [`wire`]: what a receiver gets, byte for byte: the body, the headers, the signatures, and how an
+//!   order-injection answer is read (docs/wire-formats.md).
+//! - [`transport`]: how a request travels: the HTTP client and the guard against private targets.
+//! - [`engine`]: what is sent when: the outbox, claims and leases, retries, the order-injection flow,
+//!   recording each attempt, the run loop and test sends.
+//! - [`ingest`]: the HTTP API through which events arrive when Hookdesk runs headless.
+//! - [`log`]: the read side: the delivery log, resend and recover, the dashboard and the CSV export.
+//!
+//! The statements behind all of them are in `store/` (docs/architecture.md, Storage).
 
-mod batcher;
 pub mod engine;
-pub mod export;
-pub mod flow;
-pub mod headers;
-pub mod http;
 pub mod ingest;
-pub mod lease;
 pub mod log;
-pub mod outbox;
-pub mod prepare;
-pub mod record;
-pub mod render;
-pub mod response;
-pub mod retry;
-pub mod route;
-pub mod run;
-pub mod sent_body;
-pub mod sign;
-pub mod ssrf;
-pub mod stats;
-pub mod test_send;
+pub mod transport;
+pub mod wire;

@@ -1,7 +1,7 @@
 //! Which addresses a hook may target (docs/architecture.md, step 5): loopback, private, link-local, CGNAT, metadata,
 //! multicast, reserved and IPv4-mapped forms are refused unless the hook is a private-network one.
 //! The same rules run when a URL is saved ([`check_url_target`], literal addresses in every spelling)
-//! and at connect time (`delivery::ssrf`, on the addresses a name really resolved to).
+//! and at connect time (`delivery::transport::ssrf`, on the addresses a name really resolved to).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 

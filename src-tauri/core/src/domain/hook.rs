@@ -1,11 +1,10 @@
 use serde::{Deserialize, Serialize};
 
-use super::{AuthInput, HookAuth, HookSignature, Label, SignatureInput, StoreId, WebhookUrl};
+use super::{
+    AuthInput, HookAuth, HookSignature, Label, RetryPreset, SignatureInput, StoreId, WebhookUrl,
+};
 use crate::catalog::{AppType, EventType, Family};
 use crate::{Error, Result};
-
-/// The retry schedules are the delivery engine's data; a hook only names one.
-pub use crate::delivery::retry::RetryPreset;
 
 /// The total time allowed for one request: 1 s to 60 s, 15 s unless configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -84,7 +83,7 @@ pub struct HookInput {
     pub app_type: Option<String>,
     pub auth: AuthInput,
     pub signature: SignatureInput,
-    #[ts(as = "Option<crate::delivery::retry::RetryPreset>")]
+    #[ts(as = "Option<RetryPreset>")]
     pub retry_preset: Option<String>,
     pub ordered: bool,
     pub allow_private_network: bool,

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use hookdesk_core::auth::{tokens, Permission};
+use hookdesk_core::delivery::engine::outbox::{enqueue, NewEvent};
+use hookdesk_core::delivery::engine::test_send::{send_test, TestSend};
 use hookdesk_core::delivery::engine::Engine;
 use hookdesk_core::delivery::ingest;
 use hookdesk_core::delivery::log::Filter;
-use hookdesk_core::delivery::outbox::{enqueue, NewEvent};
-use hookdesk_core::delivery::test_send::{send_test, TestSend};
 use hookdesk_core::{Ctx, Error, Result};
 use serde_json::{json, Value};
 
@@ -185,7 +185,8 @@ pub fn run(dir: &Path, json_out: bool, cmd: &DeliveryCmd) -> Result<()> {
                 ..Default::default()
             };
             if a.csv {
-                let export = hookdesk_core::delivery::export::deliveries_csv(&ctx, &actor, &f)?;
+                let export =
+                    hookdesk_core::delivery::log::export::deliveries_csv(&ctx, &actor, &f)?;
                 if export.truncated {
                     eprintln!(
                         "hookdesk: only the newest {} deliveries are in the file",
@@ -245,7 +246,7 @@ fn serve(ctx: Arc<Ctx>, listen: &str) -> Result<()> {
         let (addr, listener) = ingest::bind(listen).await?;
         let engine = Engine::new(ctx.clone())?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let engine_task = tokio::spawn(hookdesk_core::delivery::run::run(
+        let engine_task = tokio::spawn(hookdesk_core::delivery::engine::run::run(
             engine.clone(),
             hookdesk_core::team::WorkerKind::Serve,
             stop_rx,

@@ -1,14 +1,16 @@
-//! Writes an attempt and moves its delivery to its next state: succeeded, retrying, or dead. An order-injection
-//! check that answers no also cancels the rest of its order flow (see [`super::flow`]).
+//! Decides what follows an attempt and records it (docs/architecture.md, steps 6 and 7): the attempt and
+//! its delivery's next state (succeeded, retrying, or dead) in one transaction, with the hook's health
+//! and, for an order-injection check that answers no, the rest of its order flow (see [`super::flow`]).
+//! The statements are in `store/attempts.rs`, `store/hook_health.rs` and `store/pos_status.rs`.
 
-use crate::args;
-use crate::store::Conn;
 use sha2::{Digest, Sha256};
 
-use super::http::AttemptOutcome;
-use super::outbox::Claimed;
+use super::claim::Claimed;
 use super::prepare::Prepared;
-use super::retry::{next_delay, RetryPreset};
+use super::retry::next_delay;
+use crate::delivery::transport::outcome::AttemptOutcome;
+use crate::domain::{DeliveryStatus, Trigger};
+use crate::store::{attempts, hook_health, pos_status, Conn};
 use crate::{Ctx, Result};
 
 /// A hook failing without a single success for this long is disabled (docs/architecture.md, step 6).
@@ -22,11 +24,12 @@ pub enum Next {
 }
 
 impl Next {
-    pub fn status(self) -> &'static str {
+    /// The delivery's status after the attempt: a delivery waiting for its retry is `failed`.
+    pub fn status(self) -> DeliveryStatus {
         match self {
-            Next::Succeeded => "succeeded",
-            Next::Retry { .. } => "failed",
-            Next::Dead => "dead",
+            Next::Succeeded => DeliveryStatus::Succeeded,
+            Next::Retry { .. } => DeliveryStatus::Failed,
+            Next::Dead => DeliveryStatus::Dead,
         }
     }
 }
@@ -42,13 +45,12 @@ pub fn decide(
     if matches!(status, Some(200..=299)) {
         return Next::Succeeded;
     }
-    if c.trigger == "test" || status == Some(410) {
+    if c.trigger == Trigger::Test || status == Some(410) {
         return Next::Dead;
     }
-    let preset = RetryPreset::parse("retry", &c.retry_preset).unwrap_or(RetryPreset::Standard);
     let made = (c.attempts + 1 - c.retry_base).max(1) as u32;
     match next_delay(
-        preset,
+        c.retry_preset,
         made,
         retry_after_secs.map(std::time::Duration::from_secs),
         jitter,
@@ -114,70 +116,73 @@ fn write(
     next: Next,
 ) -> Result<i64> {
     let (error_kind, error_message) = match &outcome.error {
-        Some(e) => (Some(e.kind.as_str().to_string()), Some(e.message.clone())),
+        Some(e) => (Some(e.kind.as_str()), Some(e.message.as_str())),
         None => (None, None),
     };
-    let result =
-        p.and_then(|p| super::response::interpret(p.event_type, outcome.status, &outcome.body));
+    let result = p.and_then(|p| {
+        crate::delivery::wire::response::interpret(p.event_type, outcome.status, &outcome.body)
+    });
     // The body itself is not kept: the log renders it again from the event (migration 0007).
     let (url, headers, body_sha256) = match p {
         Some(p) => (
-            p.masked_url.clone(),
-            serde_json::to_string(&p.headers.masked).unwrap_or_default(),
+            p.masked_url.as_str(),
+            p.headers.masked.as_slice(),
             Some(Sha256::digest(&p.body).to_vec()),
         ),
-        None => (String::new(), "[]".into(), None),
+        None => ("", &[][..], None),
     };
     let next_at = match next {
         Next::Retry { at } => Some(at),
         _ => None,
     };
-    let attempt_id = tx.prepare_cached(
-            "INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
-                               error_message, request_url, request_headers, request_body_sha256, response_headers,
-                               response_body, result, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) RETURNING id",
-        )?.query_row(args![
-            c.id,
-            c.trigger,
-            c.attempts + 1,
+    let attempt_id = attempts::insert(
+        tx,
+        &attempts::NewAttempt {
+            delivery_id: c.id,
+            trigger: c.trigger,
+            number: c.attempts + 1,
             started_at,
-            outcome.latency_ms as i64,
-            outcome.status,
+            latency_ms: outcome.latency_ms as i64,
+            status_code: outcome.status,
             error_kind,
             error_message,
-            url,
-            headers,
-            body_sha256,
-            serde_json::to_string(&outcome.response_headers).unwrap_or_default(),
-            String::from_utf8_lossy(&outcome.body),
-            result.as_ref().map(|r| r.to_string()),
-            next_at,
-        ],
-        |r| r.get::<_, i64>(0),
+            request_url: url,
+            request_headers: headers,
+            request_body_sha256: body_sha256.as_deref(),
+            response_headers: &outcome.response_headers,
+            response_body: &String::from_utf8_lossy(&outcome.body),
+            result: result.as_ref(),
+            next_attempt_at: next_at,
+        },
     )?;
     let last_error = error_message
-        .clone()
+        .map(str::to_string)
         .or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
-    tx.prepare_cached(
-            "UPDATE deliveries SET status = ?2, attempts = attempts + 1, next_attempt_at = ?3, lease_until = NULL,
-                last_status_code = ?4, last_error = ?5, updated_at = ?6 WHERE id = ?1",
-        )?.execute(args![c.id, next.status(), next_at, outcome.status, if next == Next::Succeeded { None } else { last_error }, now],
+    attempts::settle(
+        tx,
+        c.id,
+        &attempts::Settled {
+            status: next.status(),
+            next_attempt_at: next_at,
+            last_status_code: outcome.status,
+            last_error: if next == Next::Succeeded {
+                None
+            } else {
+                last_error.as_deref()
+            },
+            now,
+        },
     )?;
     if let Some(r) = &result {
         if let Some(online) = r.get("online").and_then(|v| v.as_bool()) {
-            tx.prepare_cached(
-            "INSERT INTO pos_status (store, online, checked_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(store) DO UPDATE SET online = excluded.online, checked_at = excluded.checked_at",
-        )?.execute(args![c.store, online, now],
-            )?;
+            pos_status::set(tx, &c.store, online, now)?;
         }
     }
     let event = crate::catalog::EventType::parse("event_type", &c.event_type).ok();
     if let Some(skip) = event.and_then(|e| super::flow::skips(e, result.as_ref(), next)) {
         super::flow::apply(tx, c.id, &skip, now)?;
     }
-    if let (Some(hook), "live" | "resend") = (&c.hook_id, c.trigger) {
+    if let (Some(hook), Trigger::Live | Trigger::Resend) = (c.hook_id(), c.trigger) {
         update_hook_health(tx, hook, outcome.status, now)?;
     }
     Ok(attempt_id)
@@ -186,31 +191,16 @@ fn write(
 /// 410 disables at once; five days of failures without a success disable too; any success clears the flag.
 fn update_hook_health(tx: &Conn, hook: &str, status: Option<u16>, now: i64) -> Result<()> {
     match status {
-        Some(200..=299) => {
-            tx.prepare_cached(
-            "UPDATE hooks SET failing_since_ms = NULL WHERE id = ?1 AND failing_since_ms IS NOT NULL",
-        )?.execute(args![hook],
-            )?;
-        }
+        Some(200..=299) => hook_health::clear_failing(tx, hook)?,
         Some(410) => {
-            let n = tx.prepare_cached(
-            "UPDATE hooks SET enabled = 0, disabled_reason = ?2 WHERE id = ?1 AND enabled = 1",
-        )?.execute(args![hook, GONE],
-            )?;
-            audit_disable(tx, hook, n, GONE, now)?;
+            let changed = hook_health::disable(tx, hook, GONE)?;
+            audit_disable(tx, hook, changed, GONE, now)?;
         }
         _ => {
-            tx.prepare_cached(
-                "UPDATE hooks SET failing_since_ms = COALESCE(failing_since_ms, ?2) WHERE id = ?1",
-            )?
-            .execute(args![hook, now])?;
-            let n = tx
-                .prepare_cached(
-                    "UPDATE hooks SET enabled = 0, disabled_reason = ?3
-                 WHERE id = ?1 AND enabled = 1 AND failing_since_ms <= ?2",
-                )?
-                .execute(args![hook, now - DISABLE_AFTER_MS, FAILING])?;
-            audit_disable(tx, hook, n, FAILING, now)?;
+            hook_health::note_failing(tx, hook, now)?;
+            let changed =
+                hook_health::disable_if_failing_since(tx, hook, now - DISABLE_AFTER_MS, FAILING)?;
+            audit_disable(tx, hook, changed, FAILING, now)?;
         }
     }
     Ok(())
@@ -220,8 +210,8 @@ const GONE: &str = "The receiver answered 410 Gone";
 const FAILING: &str = "Failing continuously for 5 days";
 
 /// Turning a hook off is a configuration change nobody made by hand: the audit log says why.
-fn audit_disable(tx: &Conn, hook: &str, changed: usize, reason: &str, now: i64) -> Result<()> {
-    if changed == 0 {
+fn audit_disable(tx: &Conn, hook: &str, changed: bool, reason: &str, now: i64) -> Result<()> {
+    if !changed {
         return Ok(());
     }
     crate::store::audit::record(

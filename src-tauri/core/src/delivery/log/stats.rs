@@ -1,11 +1,12 @@
-//! Per-hook success rate and latency over time, for the dashboard.
+//! Per-hook success rate and latency over time, for the dashboard: live and resend attempts (never
+//! tests), as `store/delivery_log.rs` reads them, counted here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::args;
 use serde::Serialize;
 
 use crate::auth::{Actor, Permission};
+use crate::store::delivery_log::hook_attempts_since;
 use crate::{Ctx, Result};
 
 pub const BUCKET_MS: i64 = 3_600_000;
@@ -67,41 +68,25 @@ pub fn dashboard(ctx: &Ctx, actor: &Actor, since: i64) -> Result<Vec<HookStats>>
     let bucket_ms = bucket_for(now.saturating_sub(since));
     let first = since - since.rem_euclid(bucket_ms);
     let last = now - now.rem_euclid(bucket_ms);
-    let conn = ctx.db.conn();
-    let mut stmt = conn.prepare_cached(
-        "SELECT d.hook_id, COALESCE(h.label, d.hook_id), a.started_at, a.latency_ms,
-                a.status_code BETWEEN 200 AND 299, d.id
-         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id LEFT JOIN hooks h ON h.id = d.hook_id
-         WHERE a.started_at >= ?1 AND a.trigger != 'test' AND d.hook_id IS NOT NULL
-         ORDER BY d.hook_id, a.started_at",
-    )?;
     let mut by_hook: BTreeMap<String, Acc> = BTreeMap::new();
-    let rows = stmt.query_map(args![since], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, Option<bool>>(4)?.unwrap_or(false),
-            r.get::<_, i64>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (hook, label, at, latency, ok, delivery) = row?;
-        let e = by_hook.entry(hook).or_insert_with(|| Acc::new(label));
-        e.latencies.push(latency);
-        e.deliveries.insert(delivery);
+    let attempts = hook_attempts_since(&ctx.db.conn(), since)?;
+    for a in attempts {
+        let e = by_hook
+            .entry(a.hook_id)
+            .or_insert_with(|| Acc::new(a.label));
+        e.latencies.push(a.latency_ms);
+        e.deliveries.insert(a.delivery_id);
         let b = e
             .buckets
-            .entry(at - at.rem_euclid(bucket_ms))
+            .entry(a.started_at - a.started_at.rem_euclid(bucket_ms))
             .or_insert((0, 0, Vec::new()));
-        if ok {
+        if a.succeeded {
             e.succeeded += 1;
             b.0 += 1;
         } else {
             b.1 += 1;
         }
-        b.2.push(latency);
+        b.2.push(a.latency_ms);
     }
     Ok(by_hook
         .into_iter()

@@ -1,17 +1,17 @@
 //! Turns a claimed delivery into the exact request to send: URL, headers (sent and masked) and body.
 
-use super::headers::request_headers;
-use super::outbox::Claimed;
-use super::render::{render_body, RenderInput};
+use super::claim::Claimed;
 use crate::catalog::EventType;
-use crate::domain::{HookAuth, HookSignature};
+use crate::delivery::wire::headers::{request_headers, RequestHeaders};
+use crate::delivery::wire::render::{render_body, RenderInput};
+use crate::domain::{HookAuth, HookSignature, Trigger};
 use crate::{Ctx, Error, Result};
 
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub url: String,
     pub masked_url: String,
-    pub headers: super::headers::RequestHeaders,
+    pub headers: RequestHeaders,
     pub body: Vec<u8>,
     pub timeout_ms: u64,
     pub allow_private: bool,
@@ -34,12 +34,12 @@ pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
             data: &data,
         },
     )?;
-    match &c.hook_id {
+    match c.hook_id() {
         Some(hook_id) => {
             let h = crate::config::hooks::load_for_delivery(ctx, hook_id)?;
             // A hook turned off (by a user, a 410 or five days of failure) takes nothing more, not even
             // the retries queued before; recover queues them again once it is back on.
-            if !h.enabled && c.trigger != "test" {
+            if !h.enabled && c.trigger != Trigger::Test {
                 return Err(Error::Delivery("the hook is disabled".into()));
             }
             let previous = h

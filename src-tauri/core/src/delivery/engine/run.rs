@@ -6,10 +6,10 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::engine::Engine;
+use super::claim::{next_due_at, release_all_leases};
 use super::lease::{EngineLease, HEARTBEAT_MS};
-use super::outbox::{next_due_at, release_all_leases};
 use super::record::Next;
+use super::Engine;
 use crate::store::Backend;
 use crate::team::{Worker, WorkerKind};
 use crate::Result;

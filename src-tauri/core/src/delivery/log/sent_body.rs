@@ -1,44 +1,16 @@
 //! The request body an attempt sent, for the delivery log. Attempts keep only the body's SHA-256
 //! (migration 0007, README Performance): a body is a pure function of its event and store
-//! (`render::render_body`), so the log renders it again and shows it as sent when the hash matches.
+//! (`wire::render::render_body`), so the log renders it again and shows it as sent when the hash matches.
 
-use crate::args;
-use crate::store::{Conn, OptionalExt};
 use sha2::{Digest, Sha256};
 
-use super::render::{render_body, RenderInput};
 use crate::catalog::EventType;
+use crate::delivery::wire::render::{render_body, RenderInput};
+use crate::store::delivery_log::DeliveredEvent;
 use crate::{Ctx, Error, Result};
 
-/// The event behind a delivery, as rendering needs it.
-pub(crate) struct EventForBody {
-    event_id: String,
-    event_type: String,
-    store: String,
-    occurred_at: i64,
-    data: String,
-}
-
-pub(crate) fn event_of(conn: &Conn, delivery_id: i64) -> Result<Option<EventForBody>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT e.event_id, e.type, e.store, e.occurred_at, e.data
-             FROM deliveries d JOIN events e ON e.id = d.event_row WHERE d.id = ?1",
-        )?
-        .query_row(args![delivery_id], |r| {
-            Ok(EventForBody {
-                event_id: r.get(0)?,
-                event_type: r.get(1)?,
-                store: r.get(2)?,
-                occurred_at: r.get(3)?,
-                data: r.get(4)?,
-            })
-        })
-        .optional()?)
-}
-
 /// The body the event renders to today, with the store as it is now.
-pub(crate) fn render_now(ctx: &Ctx, ev: &EventForBody) -> Result<Vec<u8>> {
+pub(crate) fn render_now(ctx: &Ctx, ev: &DeliveredEvent) -> Result<Vec<u8>> {
     let event_type = EventType::parse("type", &ev.event_type)?;
     let data: serde_json::Value = serde_json::from_str(&ev.data)
         .map_err(|e| Error::Delivery(format!("stored event data: {e}")))?;

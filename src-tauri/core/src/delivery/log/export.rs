@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::log::{self, DeliveryView, Filter, MAX_PAGE};
+use super::{self as log, DeliveryView, Filter, MAX_PAGE};
 use crate::auth::{Actor, Permission};
 use crate::clock::rfc3339;
 use crate::{Ctx, Result};
@@ -81,7 +81,7 @@ fn fields(d: &DeliveryView) -> impl Iterator<Item = String> {
         d.hook_label
             .clone()
             .unwrap_or_else(|| d.destination.clone()),
-        d.status.clone(),
+        d.status.as_str().to_string(),
         d.attempts.to_string(),
         opt(d.last_status_code.map(|c| c.to_string())),
         opt(d.last_error.clone()),

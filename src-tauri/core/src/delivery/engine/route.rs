@@ -2,15 +2,14 @@
 
 use serde_json::Value;
 
-use super::retry::RetryPreset;
 use crate::catalog::{EventType, Family};
+use crate::domain::{Destination, RetryPreset};
 use crate::{Ctx, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
-    /// `hook:<id>` or `hub:<store>`: what ordering and concurrency are keyed on.
-    pub dest: String,
-    pub hook_id: Option<String>,
+    /// A hook or the store's page: what ordering and concurrency are keyed on.
+    pub dest: Destination,
     pub ordered: bool,
     pub retry: RetryPreset,
 }
@@ -19,8 +18,7 @@ pub fn routes_for(ctx: &Ctx, event: EventType, store: &str, data: &Value) -> Res
     let mut routes: Vec<Route> = crate::config::hooks::matching_hooks(ctx, event, store)?
         .into_iter()
         .map(|h| Route {
-            dest: format!("hook:{}", h.id),
-            hook_id: Some(h.id.clone()),
+            dest: Destination::Hook(h.id.clone()),
             ordered: h.ordered,
             retry: h.retry_preset,
         })
@@ -30,8 +28,7 @@ pub fn routes_for(ctx: &Ctx, event: EventType, store: &str, data: &Value) -> Res
     {
         // One destination per page, so a check's update never overtakes its open.
         routes.push(Route {
-            dest: format!("hub:{store}"),
-            hook_id: None,
+            dest: Destination::Hub(store.to_string()),
             ordered: true,
             retry: RetryPreset::Standard,
         });

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
-use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::outcome::{AttemptError, AttemptOutcome, ErrorKind};
+use super::retry_after::parse_retry_after;
 use super::ssrf::{self, BlockedTarget, GuardedResolver};
 use crate::{Error, Result};
 
@@ -15,91 +16,6 @@ use crate::{Error, Result};
 pub const MAX_RESPONSE_BODY: usize = 64 * 1024;
 pub const DEFAULT_TIMEOUT_MS: u64 = 15_000;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// Why an attempt failed, as stored on the attempt and shown in the log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    Timeout,
-    Connect,
-    Tls,
-    /// Refused before sending: a private or special address, or a scheme the hook may not use.
-    Blocked,
-    /// The receiver answered 3xx; redirects are never followed.
-    Redirect,
-    /// The receiver answered, but not with 2xx.
-    HttpStatus,
-    /// The response body could not be read completely.
-    Body,
-    Other,
-}
-
-impl ErrorKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Connect => "connect",
-            ErrorKind::Tls => "tls",
-            ErrorKind::Blocked => "blocked",
-            ErrorKind::Redirect => "redirect",
-            ErrorKind::HttpStatus => "http_status",
-            ErrorKind::Body => "body",
-            ErrorKind::Other => "other",
-        }
-    }
-}
-
-/// A failure description. The message never contains header values or the URL (its query may be secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttemptError {
-    pub kind: ErrorKind,
-    pub message: String,
-}
-
-impl AttemptError {
-    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        AttemptError {
-            kind,
-            message: message.into(),
-        }
-    }
-}
-
-/// What one attempt produced. `status` is `None` when no response arrived.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttemptOutcome {
-    pub status: Option<u16>,
-    pub response_headers: Vec<(String, String)>,
-    /// At most [`MAX_RESPONSE_BODY`] bytes.
-    pub body: Vec<u8>,
-    pub latency_ms: u64,
-    pub error: Option<AttemptError>,
-    /// From a `Retry-After` header (seconds or an HTTP date), for 429 and 503 answers mostly.
-    pub retry_after_secs: Option<u64>,
-}
-
-impl AttemptOutcome {
-    /// An attempt that never reached the network (the request could not be prepared).
-    pub fn not_sent(message: impl Into<String>) -> Self {
-        AttemptOutcome::failed(ErrorKind::Other, message, 0)
-    }
-
-    fn failed(kind: ErrorKind, message: impl Into<String>, latency_ms: u64) -> Self {
-        AttemptOutcome {
-            status: None,
-            response_headers: Vec::new(),
-            body: Vec::new(),
-            latency_ms,
-            error: Some(AttemptError::new(kind, message)),
-            retry_after_secs: None,
-        }
-    }
-
-    /// The receiver acknowledged the request (2xx). A body that failed to read does not undo that.
-    pub fn is_success(&self) -> bool {
-        matches!(self.status, Some(200..=299))
-    }
-}
 
 /// One request to send.
 pub struct Outgoing<'a> {
@@ -370,60 +286,14 @@ fn chain(e: &reqwest::Error) -> String {
     }
 }
 
-/// `Retry-After` as seconds from now: either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
-pub fn parse_retry_after(value: &str) -> Option<u64> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(secs);
-    }
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    let at = time::PrimitiveDateTime::parse(value, format)
-        .ok()?
-        .assume_utc();
-    let now = time::OffsetDateTime::now_utc();
-    Some((at - now).whole_seconds().max(0) as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retry_after_takes_seconds_and_dates() {
-        assert_eq!(parse_retry_after("120"), Some(120));
-        assert_eq!(parse_retry_after(" 7 "), Some(7));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(0));
-        let later = time::OffsetDateTime::now_utc() + time::Duration::hours(2);
-        let text = later
-            .format(time::macros::format_description!(
-                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-            ))
-            .unwrap();
-        let secs = parse_retry_after(&text).unwrap();
-        assert!((7190..=7200).contains(&secs), "{secs}");
-        assert_eq!(parse_retry_after("soon"), None);
-        assert_eq!(parse_retry_after("-5"), None);
-    }
 
     #[test]
     fn bad_headers_are_reported_by_name_only() {
         let err = header_map(&[("X-Key".into(), "secret\nvalue".into())]).unwrap_err();
         assert!(err.contains("X-Key") && !err.contains("secret"), "{err}");
         assert!(header_map(&[("bad name".into(), "v".into())]).is_err());
-    }
-
-    #[test]
-    fn kinds_print_as_stored() {
-        assert_eq!(ErrorKind::HttpStatus.as_str(), "http_status");
-        assert_eq!(
-            serde_json::to_value(ErrorKind::HttpStatus).unwrap(),
-            "http_status"
-        );
-        assert_eq!(
-            AttemptOutcome::not_sent("x").error.unwrap().kind,
-            ErrorKind::Other
-        );
     }
 }

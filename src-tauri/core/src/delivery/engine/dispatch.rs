@@ -10,10 +10,11 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinHandle;
 
 use super::batcher::Batcher;
-use super::http::{AttemptOutcome, HttpClient, Outgoing};
-use super::outbox::{claim_due, Claimed};
+use super::claim::{claim_due, Claimed};
 use super::prepare::prepare;
 use super::record::{decide, record_batch, Finished, Next};
+use crate::delivery::transport::http::{HttpClient, Outgoing};
+use crate::delivery::transport::outcome::AttemptOutcome;
 use crate::{Ctx, Result};
 
 #[derive(Debug, Clone)]
@@ -159,9 +160,11 @@ impl Engine {
     }
 
     pub(crate) fn spawn_send(&self, c: Claimed, now: i64) -> JoinHandle<Next> {
+        // In flight per destination, keyed by its stored form as `claim_due` reads it.
+        let key = c.dest.to_string();
         {
             let mut m = self.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-            *m.entry(c.dest.clone()).or_insert(0) += 1;
+            *m.entry(key.clone()).or_insert(0) += 1;
         }
         // Taken now, not inside the task: `dispatch` sizes its claim by the free permits, and a claimed row
         // that sat waiting for one could outlive its lease and be claimed (and sent) a second time.
@@ -175,12 +178,12 @@ impl Engine {
             let next = me.send_one(&c, now).await;
             let left = {
                 let mut m = me.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
-                let left = m.get_mut(&c.dest).map(|n| {
+                let left = m.get_mut(&key).map(|n| {
                     *n = n.saturating_sub(1);
                     *n
                 });
                 if left == Some(0) {
-                    m.remove(&c.dest);
+                    m.remove(&key);
                 }
                 left.unwrap_or(0)
             };

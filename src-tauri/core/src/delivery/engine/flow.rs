@@ -2,12 +2,11 @@
 //! A "no" (or a check that can never answer) means the rest of that order must not reach the POS, so the
 //! later steps are marked dead without a request.
 
-use crate::args;
-use crate::store::Conn;
 use serde_json::Value;
 
 use super::record::Next;
 use crate::catalog::EventType;
+use crate::store::{flow, Conn};
 use crate::Result;
 
 /// Which later deliveries of the same destination and order key a check's answer cancels.
@@ -52,23 +51,7 @@ pub fn skips(event: EventType, result: Option<&Value>, next: Next) -> Option<Ski
 /// Marks the cancelled later deliveries of `delivery_id`'s destination and order key dead, inside the
 /// caller's transaction. Deliveries without an order key are never linked to each other. Returns how many.
 pub(crate) fn apply(tx: &Conn, delivery_id: i64, skip: &Skip, now: i64) -> Result<usize> {
-    let events = serde_json::to_string(skip.events).unwrap_or_else(|_| "[]".into());
-    let until = serde_json::to_string(skip.until).unwrap_or_else(|_| "[]".into());
-    let n = tx.execute(
-        "UPDATE deliveries SET status = 'dead', next_attempt_at = NULL, lease_until = NULL, last_error = ?4,
-                updated_at = ?5
-         WHERE id IN (
-            SELECT l.id FROM deliveries d
-            JOIN deliveries l ON l.dest = d.dest AND l.order_key = d.order_key AND l.id > d.id
-            WHERE d.id = ?1
-              AND l.status IN ('pending','failed')
-              AND l.event_type IN (SELECT value FROM json_each(?2))
-              AND l.id < COALESCE((
-                    SELECT MIN(n.id) FROM deliveries n
-                    WHERE n.dest = d.dest AND n.order_key = d.order_key AND n.id > d.id
-                      AND n.event_type IN (SELECT value FROM json_each(?3))), 9223372036854775807))",
-        args![delivery_id, events, until, skip.reason, now],
-    )?;
+    let n = flow::cancel_rest(tx, delivery_id, skip.events, skip.until, skip.reason, now)?;
     if n > 0 {
         tracing::info!(
             delivery = delivery_id,

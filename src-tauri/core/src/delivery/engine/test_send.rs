@@ -1,14 +1,15 @@
 //! Test sends: the same prepare/send/record path as live deliveries, run synchronously and logged with
 //! trigger `test` (never retried).
 
-use crate::args;
 use serde_json::Value;
 
-use super::engine::Engine;
-use super::log::{attempts_of, AttemptView};
-use super::outbox::Claimed;
+use super::claim::Claimed;
+use super::Engine;
 use crate::auth::{Actor, Permission};
 use crate::catalog::EventType;
+use crate::delivery::log::{attempts_of, AttemptView};
+use crate::domain::{Destination, RetryPreset, Trigger};
+use crate::store::outbox;
 use crate::{Error, Result};
 
 pub struct TestSend {
@@ -40,31 +41,22 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
     };
     crate::config::stores::require_exists(&ctx, &store)?;
     let now = ctx.now_ms();
-    let event_id = super::render::new_event_id();
+    let event_id = crate::delivery::wire::render::new_event_id();
     let text = serde_json::to_string(&data).map_err(|e| Error::invalid("data", e.to_string()))?;
     let delivery_id = {
         let conn = ctx.db.conn();
         let tx = conn.transaction_deferred()?;
-        let row: i64 = tx.query_row(
-            "INSERT INTO events (event_id, type, store, occurred_at, data, trigger, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'test', ?4) RETURNING id",
-            args![event_id, event.name(), store, now, text],
-            |r| r.get(0),
-        )?;
-        let id: i64 = tx.query_row(
-            "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, status, lease_until,
-                                     created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'delivering', ?6, ?7, ?7) RETURNING id",
-            args![
-                row,
-                format!("test:{}", req.hook_id),
-                req.hook_id,
-                store,
-                event.name(),
-                now + 60_000,
-                now
-            ],
-            |r| r.get(0),
+        let id = outbox::insert_test_send(
+            &tx,
+            &outbox::TestSendRows {
+                event_id: &event_id,
+                event_type: event.name(),
+                store: &store,
+                data: &text,
+                hook_id: &req.hook_id,
+                lease_until: now + 60_000,
+                now,
+            },
         )?;
         crate::store::audit::record(
             &tx,
@@ -79,17 +71,16 @@ pub async fn send_test(engine: &Engine, actor: &Actor, req: TestSend) -> Result<
     };
     let claimed = Claimed {
         id: delivery_id,
-        dest: format!("test:{}", req.hook_id),
-        hook_id: Some(req.hook_id.clone()),
+        dest: Destination::Test(req.hook_id.clone()),
         store,
         event_type: event.name().to_string(),
         event_id,
         occurred_at: now,
         data: text,
         attempts: 0,
-        retry_preset: "standard".into(),
+        retry_preset: RetryPreset::Standard,
         retry_base: 0,
-        trigger: "test",
+        trigger: Trigger::Test,
     };
     engine.send_one(&claimed, now).await;
     attempts_of(&ctx, delivery_id)?
