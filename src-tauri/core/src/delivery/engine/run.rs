@@ -59,19 +59,19 @@ pub async fn run(
     let team = ctx.db.backend() == Backend::Postgres;
     let lease = EngineLease::new();
     // Wait for the lease: another engine (the app or `hookdesk serve`) may be delivering from this data dir.
-    while !team {
-        if *shutdown.borrow() {
-            return Ok(());
-        }
-        if lease.try_acquire(&ctx, ctx.now_ms())? {
-            break;
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(HEARTBEAT_MS as u64)) => {}
-            _ = shutdown.changed() => {}
-        }
-    }
     if !team {
+        loop {
+            if *shutdown.borrow() {
+                return Ok(());
+            }
+            if lease.try_acquire(&ctx, ctx.now_ms())? {
+                break;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(HEARTBEAT_MS as u64)) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
         release_all_leases(&ctx, ctx.now_ms())?;
     }
     let worker = {

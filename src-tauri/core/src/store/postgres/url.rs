@@ -91,7 +91,7 @@ impl DatabaseUrl {
             let p = percent_decode(p);
             cfg.password(p);
         }
-        cfg.dbname(&percent_decode(self.database()));
+        cfg.dbname(percent_decode(self.database()));
         cfg.application_name("hookdesk");
         cfg.connect_timeout(std::time::Duration::from_secs(10));
         // A peer that vanished (a network cut, a powered-off server) is noticed within a minute.
