@@ -30,13 +30,26 @@ pub struct Conn(pub(super) Inner);
 pub(super) enum Inner {
     Sqlite(rusqlite::Connection),
     Postgres(PgConn),
+    /// No session could be opened: every statement answers that the database cannot be reached.
+    Unavailable,
+}
+
+fn unreachable() -> DbError {
+    DbError::new(
+        DbErrorKind::Unavailable,
+        "no database session could be opened",
+    )
 }
 
 impl Conn {
+    pub(super) fn unavailable() -> Conn {
+        Conn(Inner::Unavailable)
+    }
+
     pub fn backend(&self) -> Backend {
         match &self.0 {
             Inner::Sqlite(_) => Backend::Sqlite,
-            Inner::Postgres(_) => Backend::Postgres,
+            Inner::Postgres(_) | Inner::Unavailable => Backend::Postgres,
         }
     }
 
@@ -53,6 +66,7 @@ impl Conn {
         Ok(match &self.0 {
             Inner::Sqlite(c) => sqlite::execute(c, sql, args)?,
             Inner::Postgres(c) => c.execute(sql, args)?,
+            Inner::Unavailable => return Err(unreachable().into()),
         })
     }
 
@@ -61,6 +75,7 @@ impl Conn {
         match &self.0 {
             Inner::Sqlite(c) => c.execute_batch(sql).map_err(sqlite::db_error)?,
             Inner::Postgres(c) => c.batch(sql)?,
+            Inner::Unavailable => return Err(unreachable().into()),
         }
         Ok(())
     }
@@ -75,6 +90,7 @@ impl Conn {
         let rows = match &self.0 {
             Inner::Sqlite(c) => sqlite::query(c, sql, args)?,
             Inner::Postgres(c) => c.query(sql, args)?,
+            Inner::Unavailable => return Err(unreachable().into()),
         };
         rows.iter().map(&mut f).collect()
     }
@@ -100,6 +116,7 @@ impl Conn {
         let rows = match &self.0 {
             Inner::Sqlite(c) => sqlite::query(c, sql, args)?,
             Inner::Postgres(c) => c.query(sql, args)?,
+            Inner::Unavailable => return Err(unreachable().into()),
         };
         rows.first().map(f).transpose()
     }
@@ -141,14 +158,14 @@ impl Conn {
     pub(super) fn as_sqlite(&self) -> Option<&rusqlite::Connection> {
         match &self.0 {
             Inner::Sqlite(c) => Some(c),
-            Inner::Postgres(_) => None,
+            _ => None,
         }
     }
 
     pub(super) fn as_postgres(&self) -> Option<&PgConn> {
         match &self.0 {
             Inner::Postgres(c) => Some(c),
-            Inner::Sqlite(_) => None,
+            _ => None,
         }
     }
 }
@@ -173,6 +190,7 @@ impl Stmt<'_> {
         let rows = match &self.conn.0 {
             Inner::Sqlite(c) => sqlite::query(c, &self.sql, args)?,
             Inner::Postgres(c) => c.query(&self.sql, args)?,
+            Inner::Unavailable => return Err(unreachable().into()),
         };
         Ok(rows.iter().map(&mut f).collect::<Vec<_>>().into_iter())
     }

@@ -8,6 +8,7 @@
 mod conn;
 mod db_error;
 mod migrate;
+mod pool;
 pub mod postgres;
 mod sql;
 pub mod sqlite;
@@ -77,6 +78,9 @@ pub struct Db {
     place: Place,
     conn: Arc<Mutex<Conn>>,
     reader: Mutex<Conn>,
+    /// PostgreSQL sessions beyond the two above: ingest, claims and attempt records of one process
+    /// run side by side on a shared database, where SQLite has one writer.
+    pool: Option<pool::Pool>,
 }
 
 impl std::fmt::Debug for Db {
@@ -105,8 +109,13 @@ impl Db {
         let conn = connect(&place)?;
         migrate::apply(&conn)?;
         let reader = connect(&place)?;
+        let pool = match &place {
+            Place::Postgres(_) => Some(pool::Pool::new(POOL_SIZE)),
+            Place::Sqlite(_) => None,
+        };
         Ok(Db {
             data_dir: data_dir.to_path_buf(),
+            pool,
             place,
             conn: Arc::new(Mutex::new(conn)),
             reader: Mutex::new(reader),
@@ -151,13 +160,19 @@ impl Db {
     /// The shared connection. A poisoned lock only means another thread panicked mid-call; the
     /// database's own transactions keep the data consistent, so the connection stays usable. A
     /// PostgreSQL session the server or the network ended is opened again here.
-    pub fn conn(&self) -> MutexGuard<'_, Conn> {
-        self.checked(&self.conn)
+    pub fn conn(&self) -> ConnGuard<'_> {
+        match &self.pool {
+            Some(pool) => ConnGuard::Pooled(pool.take(|| connect(&self.place))),
+            None => ConnGuard::Locked(self.checked(&self.conn)),
+        }
     }
 
     /// The read connection: for single reads that need not see this process's open write transaction.
-    pub fn read(&self) -> MutexGuard<'_, Conn> {
-        self.checked(&self.reader)
+    pub fn read(&self) -> ConnGuard<'_> {
+        match &self.pool {
+            Some(pool) => ConnGuard::Pooled(pool.take(|| connect(&self.place))),
+            None => ConnGuard::Locked(self.checked(&self.reader)),
+        }
     }
 
     fn checked<'a>(&self, slot: &'a Mutex<Conn>) -> MutexGuard<'a, Conn> {
@@ -234,6 +249,7 @@ fn connect(place: &Place) -> Result<Conn> {
 fn relax(conn: &Conn, relaxed: bool) {
     match &conn.0 {
         Inner::Sqlite(c) => sqlite::relax(c, relaxed),
+        Inner::Unavailable => {}
         // The same promise as SQLite's NORMAL: a crash may lose the last commits, never half of one.
         Inner::Postgres(c) => {
             let _ = c.batch(if relaxed {
@@ -275,7 +291,27 @@ fn write_each_on<T, R>(
 }
 
 /// The shared connection with syncs relaxed until it is released; see [`Db::conn_relaxed`].
-pub struct Relaxed<'a>(MutexGuard<'a, Conn>);
+pub struct Relaxed<'a>(ConnGuard<'a>);
+
+/// Sessions a PostgreSQL `Db` keeps open for its callers.
+const POOL_SIZE: usize = 4;
+
+/// A connection lent to one caller: the SQLite connection under its lock, or a PostgreSQL session
+/// from the pool, handed back when the guard is dropped.
+pub enum ConnGuard<'a> {
+    Locked(MutexGuard<'a, Conn>),
+    Pooled(pool::Lent<'a>),
+}
+
+impl std::ops::Deref for ConnGuard<'_> {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        match self {
+            ConnGuard::Locked(g) => g,
+            ConnGuard::Pooled(l) => l,
+        }
+    }
+}
 
 impl std::ops::Deref for Relaxed<'_> {
     type Target = Conn;
