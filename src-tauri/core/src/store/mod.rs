@@ -162,7 +162,7 @@ impl Db {
     /// PostgreSQL session the server or the network ended is opened again here.
     pub fn conn(&self) -> ConnGuard<'_> {
         match &self.pool {
-            Some(pool) => ConnGuard::Pooled(pool.take(|| connect(&self.place))),
+            Some(pool) => ConnGuard::Pooled(Box::new(pool.take(|| connect(&self.place)))),
             None => ConnGuard::Locked(self.checked(&self.conn)),
         }
     }
@@ -170,7 +170,7 @@ impl Db {
     /// The read connection: for single reads that need not see this process's open write transaction.
     pub fn read(&self) -> ConnGuard<'_> {
         match &self.pool {
-            Some(pool) => ConnGuard::Pooled(pool.take(|| connect(&self.place))),
+            Some(pool) => ConnGuard::Pooled(Box::new(pool.take(|| connect(&self.place)))),
             None => ConnGuard::Locked(self.checked(&self.reader)),
         }
     }
@@ -300,7 +300,7 @@ const POOL_SIZE: usize = 4;
 /// from the pool, handed back when the guard is dropped.
 pub enum ConnGuard<'a> {
     Locked(MutexGuard<'a, Conn>),
-    Pooled(pool::Lent<'a>),
+    Pooled(Box<pool::Lent<'a>>),
 }
 
 impl std::ops::Deref for ConnGuard<'_> {

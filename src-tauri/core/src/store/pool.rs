@@ -27,10 +27,10 @@ struct State {
 /// that the database cannot be reached.
 pub struct Lent<'a> {
     pool: &'a Pool,
-    conn: Option<Conn>,
+    /// The session, or the stand-in that answers "cannot be reached" when none could be opened.
+    conn: Conn,
     /// One of the pool's own sessions, which goes back to it.
     counted: bool,
-    broken: Conn,
 }
 
 fn is_open(c: &Conn) -> bool {
@@ -82,9 +82,8 @@ impl Pool {
         };
         Lent {
             pool: self,
-            conn,
+            conn: conn.unwrap_or_else(Conn::unavailable),
             counted,
-            broken: Conn::unavailable(),
         }
     }
 }
@@ -92,7 +91,7 @@ impl Pool {
 impl std::ops::Deref for Lent<'_> {
     type Target = Conn;
     fn deref(&self) -> &Conn {
-        self.conn.as_ref().unwrap_or(&self.broken)
+        &self.conn
     }
 }
 
@@ -102,10 +101,12 @@ impl Drop for Lent<'_> {
             return;
         }
         let mut state = self.pool.state.lock().unwrap_or_else(|e| e.into_inner());
-        match self.conn.take() {
-            Some(c) if is_open(&c) => state.idle.push(c),
+        let conn = std::mem::replace(&mut self.conn, Conn::unavailable());
+        if is_open(&conn) {
+            state.idle.push(conn);
+        } else {
             // A lost session leaves room for a new one.
-            _ => state.open = state.open.saturating_sub(1),
+            state.open = state.open.saturating_sub(1);
         }
         self.pool.returned.notify_one();
     }
