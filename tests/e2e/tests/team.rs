@@ -26,7 +26,10 @@ async fn a_hook_added_in_one_app_appears_in_the_other() {
     let shown = first
         .wait_text("#status-database", |t| t.contains("PostgreSQL"))
         .await;
-    assert!(shown.contains("Shared database (PostgreSQL, 127.0.0.1)"), "{shown}");
+    assert!(
+        shown.contains("Shared database (PostgreSQL, 127.0.0.1)"),
+        "{shown}"
+    );
     first.add_store("store-1", "Harbour").await;
 
     let second = App::launch(store.path()).await;
@@ -41,12 +44,16 @@ async fn a_hook_added_in_one_app_appears_in_the_other() {
     assert_eq!(second.count(".hook-row").await, 0);
 
     first
-        .add_local_hook(&enrolled, "Shared hook", &format!("http://{}/shared", receiver.addr))
+        .add_local_hook(
+            &enrolled,
+            "Shared hook",
+            &format!("http://{}/shared", receiver.addr),
+        )
         .await;
     second.wait_count(".hook-row", 1).await;
     let row = second.text(".hook-row").await;
     assert!(row.contains("Shared hook"), "{row}");
-    second.screenshot("team-second-window").await;
+    second.screenshot("team-second-window.png").await;
     first.close().await;
     second.close().await;
 }
