@@ -97,8 +97,8 @@ PG_TRACE_LOG := $(CURDIR)/target/test-logs/trace-postgres.log
 # a private home directory would not let it.
 core-test-postgres:
 	@rm -f $(PG_TRACE_LOG); pg=$$(mktemp -d /tmp/hookdesk-test-postgres.XXXXXX); chmod 755 $$pg; \
-	trap 'scripts/test-postgres.sh stop '$$pg'/cluster; rm -rf '$$pg EXIT; \
-	url=$$(scripts/test-postgres.sh start $$pg/cluster); \
+	trap '$(CURDIR)/scripts/test-postgres.sh stop '$$pg'/cluster; rm -rf '$$pg EXIT; \
+	url=$$($(CURDIR)/scripts/test-postgres.sh start $$pg/cluster); \
 	echo "PostgreSQL for the tests: $$url"; \
 	HOOKDESK_NO_KEYCHAIN=1 HOOKDESK_LOG=trace HOOKDESK_LOG_FILE=$(PG_TRACE_LOG) \
 	  HOOKDESK_TEST_POSTGRES=$$url HOOKDESK_TEST_POSTGRES_DATA=$$pg/cluster/data \
@@ -122,8 +122,8 @@ ui-test: node-deps
 # tests/e2e/tests/team.rs runs two apps on one PostgreSQL database: a throw-away server as for the core suite.
 e2e: build-app tools
 	@pg=$$(mktemp -d /tmp/hookdesk-e2e-postgres.XXXXXX); chmod 755 $$pg; \
-	trap 'scripts/test-postgres.sh stop '$$pg'/cluster; rm -rf '$$pg EXIT; \
-	url=$$(scripts/test-postgres.sh start $$pg/cluster); \
+	trap '$(CURDIR)/scripts/test-postgres.sh stop '$$pg'/cluster; rm -rf '$$pg EXIT; \
+	url=$$($(CURDIR)/scripts/test-postgres.sh start $$pg/cluster); \
 	psql "$$url" -q -c "CREATE DATABASE e2e_team"; \
 	cd tests/e2e && HOOKDESK_E2E_DATABASE=$${url%/postgres}/e2e_team xvfb-run -a --server-args="-screen 0 1280x900x24" \
 	  cargo test -- --test-threads=1

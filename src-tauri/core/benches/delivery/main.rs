@@ -16,7 +16,8 @@
 //!   (default 1000 events/s for 10 s, after a 1 s warm-up).
 //! - `HOOKDESK_BENCH_LONG=1` adds the memory run (`HOOKDESK_BENCH_MEMORY_DELIVERIES`, default 1000000)
 //!   and the delivery-log page with `HOOKDESK_BENCH_LOG_ROWS` attempt rows (default 1000000).
-//! - `HOOKDESK_BENCH_ONLY=raw,throughput,drain,latency,breakdown,memory,logpage` runs just those parts.
+//! - `HOOKDESK_BENCH_ONLY=raw,throughput,drain,latency,breakdown,memory,logpage` runs just those parts;
+//!   `team` (with HOOKDESK_BENCH_DATABASE) runs 1, 2 and 3 workers on one PostgreSQL database.
 
 mod breakdown;
 mod load;
@@ -188,6 +189,51 @@ impl Bench {
             }
             _ => self.report.info(figure, "n/a (raw run skipped)"),
         }
+    }
+
+    /// Team scaling: 1, 2 and 3 workers (engines with their own sessions) on one PostgreSQL database,
+    /// the receiver answering after 50 ms (README, Team mode). Events go to the first worker's ingest API.
+    async fn team(&mut self) -> BenchResult<()> {
+        let n = self.cfg.events.min(6_000);
+        receiver::ANSWER_AFTER_MS.store(50, Ordering::Relaxed);
+        let out = async {
+            for workers in 1..=3usize {
+                let site = setup::build(self.receiver, HOOKS)?;
+                let mut running = vec![Running::start(site.ctx.clone(), true).await?];
+                for _ in 1..workers {
+                    let ctx = Arc::new(hookdesk_core::Ctx::open_at(
+                        site.ctx.db.data_dir(),
+                        site.ctx.db.database_url(),
+                        Arc::new(hookdesk_core::clock::SystemClock),
+                        hookdesk_core::crypto::system_key_store().as_ref(),
+                    )?);
+                    running.push(Running::start(ctx, true).await?);
+                }
+                let watcher = Watcher::new(&site.ctx)?;
+                let seqs = self.seqs(n);
+                let started = Instant::now();
+                self.ingest(&site, &running[0])
+                    .closed_loop(seqs, INGEST_CLIENTS, 0)
+                    .await?;
+                let done = watcher.until_succeeded(n, DRAIN_TIMEOUT).await?;
+                for r in running {
+                    r.stop().await?;
+                }
+                let Some(done) = done else {
+                    return Err(format!("team of {workers}: not every delivery succeeded").into());
+                };
+                let rate = n as f64 / done.duration_since(started).as_secs_f64();
+                eprintln!("team of {workers}: {n} delivered at {rate:.0}/s");
+                self.report.info(
+                    &format!("PostgreSQL, {workers} worker(s), receiver answering after 50 ms"),
+                    format!("{rate:.0} deliveries/s"),
+                );
+            }
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        }
+        .await;
+        receiver::ANSWER_AFTER_MS.store(0, Ordering::Relaxed);
+        out
     }
 
     /// The throughput run again with the data in PostgreSQL (HOOKDESK_BENCH_DATABASE), for the figure
@@ -580,6 +626,12 @@ async fn bench(cfg: Config) -> BenchResult<()> {
             setup::ON_POSTGRES.store(false, Ordering::Relaxed);
             on_postgres?;
         }
+    }
+    if b.cfg.wants("team") && std::env::var("HOOKDESK_BENCH_DATABASE").is_ok_and(|v| !v.is_empty()) {
+        setup::ON_POSTGRES.store(true, Ordering::Relaxed);
+        let team = b.team().await;
+        setup::ON_POSTGRES.store(false, Ordering::Relaxed);
+        team?;
     }
     let drained = if b.cfg.wants("drain") {
         Some(b.drain().await?)

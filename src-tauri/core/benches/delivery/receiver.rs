@@ -131,8 +131,16 @@ fn find_seq(body: &[u8]) -> Option<u64> {
         .ok()
 }
 
+/// How long the receiver takes to answer, in milliseconds: 0 except in the team-scaling run, where a
+/// slow receiver makes the workers, not the CPU, the limit.
+pub static ANSWER_AFTER_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 async fn receive(State(t): State<Arc<Tracker>>, body: Bytes) -> StatusCode {
     t.mark_received(find_seq(&body));
+    let wait = ANSWER_AFTER_MS.load(std::sync::atomic::Ordering::Relaxed);
+    if wait > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    }
     StatusCode::OK
 }
 
