@@ -225,7 +225,7 @@ impl Bench {
                 let rate = n as f64 / done.duration_since(started).as_secs_f64();
                 eprintln!("team of {workers}: {n} delivered at {rate:.0}/s");
                 self.report.info(
-                    &format!("PostgreSQL, {workers} worker(s), receiver answering after 50 ms"),
+                    format!("PostgreSQL, {workers} worker(s), receiver answering after 50 ms"),
                     format!("{rate:.0} deliveries/s"),
                 );
             }
@@ -627,7 +627,8 @@ async fn bench(cfg: Config) -> BenchResult<()> {
             on_postgres?;
         }
     }
-    if b.cfg.wants("team") && std::env::var("HOOKDESK_BENCH_DATABASE").is_ok_and(|v| !v.is_empty()) {
+    if b.cfg.wants("team") && std::env::var("HOOKDESK_BENCH_DATABASE").is_ok_and(|v| !v.is_empty())
+    {
         setup::ON_POSTGRES.store(true, Ordering::Relaxed);
         let team = b.team().await;
         setup::ON_POSTGRES.store(false, Ordering::Relaxed);
