@@ -32,15 +32,15 @@ pub fn settings_from_env() -> Result<Option<(EnvFilter, Target)>> {
         Ok(v) if !v.trim().is_empty() => v,
         _ => return Ok(None),
     };
-    let filter = EnvFilter::try_new(filter.trim())
-        .map_err(|e| Error::invalid(LOG_ENV, format!("not a log level or filter: {e}")))?
-        // The PostgreSQL driver logs every statement's arguments at debug: rows, hashes and sealed
-        // secrets do not belong in a log, whatever level was asked for.
-        .add_directive(
-            "tokio_postgres=info"
+    let mut filter = EnvFilter::try_new(filter.trim())
+        .map_err(|e| Error::invalid(LOG_ENV, format!("not a log level or filter: {e}")))?;
+    for directive in crate::store::LOG_DIRECTIVES {
+        filter = filter.add_directive(
+            directive
                 .parse()
                 .map_err(|e| Error::invalid(LOG_ENV, format!("{e}")))?,
         );
+    }
     let target = match std::env::var_os(LOG_FILE_ENV) {
         Some(p) if !p.is_empty() => Target::File(PathBuf::from(p)),
         _ => Target::Stderr,

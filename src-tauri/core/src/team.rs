@@ -5,8 +5,8 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use crate::store::postgres::listen::{self, Listener};
 use crate::store::workers::{self, NewWorker};
+use crate::store::WorkListener;
 use crate::{Ctx, Result};
 
 /// How often a worker beats; a worker silent for [`workers::DEAD_AFTER_MS`] is taken over.
@@ -45,7 +45,7 @@ pub struct Worker {
     kind: WorkerKind,
     delivered: AtomicI64,
     last_beat: AtomicI64,
-    _listener: Option<Listener>,
+    _listener: Option<WorkListener>,
 }
 
 impl Worker {
@@ -77,14 +77,7 @@ impl Worker {
         )?;
         workers::reap_dead(&conn, now)?;
         drop(conn);
-        let listener = match ctx.db.database_url() {
-            Some(url) => Some(listen::listen(url, move |channel| {
-                if channel != listen::CONFIG {
-                    wake();
-                }
-            })?),
-            None => None,
-        };
+        let listener = ctx.db.on_new_work(wake)?;
         tracing::info!(worker = %id, "delivery worker joined");
         Ok(Worker {
             id,

@@ -191,6 +191,38 @@ impl Bench {
         }
     }
 
+    /// Posts `n` events to the first of `running`'s ingest APIs while all of them deliver, stops them
+    /// once every delivery succeeded, and answers deliveries/s from the first post, and the refusals.
+    async fn post_and_drain(
+        &mut self,
+        site: &Site,
+        running: Vec<Running>,
+        n: u64,
+        what: &str,
+    ) -> BenchResult<(f64, u64)> {
+        let watcher = Watcher::new(&site.ctx)?;
+        let seqs = self.seqs(n);
+        let started = Instant::now();
+        let refused = self
+            .ingest(site, &running[0])
+            .closed_loop(seqs, INGEST_CLIENTS, 0)
+            .await?;
+        let done = watcher.until_succeeded(n, DRAIN_TIMEOUT).await?;
+        for r in running {
+            r.stop().await?;
+        }
+        let Some(done) = done else {
+            return Err(format!(
+                "{what}: only {} of {n} deliveries succeeded",
+                watcher.count("succeeded")?
+            )
+            .into());
+        };
+        let secs = done.duration_since(started).as_secs_f64();
+        eprintln!("{what}: all {n} delivered after {secs:.1} s");
+        Ok((n as f64 / secs, refused))
+    }
+
     /// Team scaling: 1, 2 and 3 workers (engines with their own sessions) on one PostgreSQL database,
     /// the receiver answering after 50 ms (README, Team mode). Events go to the first worker's ingest API.
     async fn team(&mut self) -> BenchResult<()> {
@@ -209,21 +241,8 @@ impl Bench {
                     )?);
                     running.push(Running::start(ctx, true).await?);
                 }
-                let watcher = Watcher::new(&site.ctx)?;
-                let seqs = self.seqs(n);
-                let started = Instant::now();
-                self.ingest(&site, &running[0])
-                    .closed_loop(seqs, INGEST_CLIENTS, 0)
-                    .await?;
-                let done = watcher.until_succeeded(n, DRAIN_TIMEOUT).await?;
-                for r in running {
-                    r.stop().await?;
-                }
-                let Some(done) = done else {
-                    return Err(format!("team of {workers}: not every delivery succeeded").into());
-                };
-                let rate = n as f64 / done.duration_since(started).as_secs_f64();
-                eprintln!("team of {workers}: {n} delivered at {rate:.0}/s");
+                let what = format!("team of {workers}");
+                let (rate, _) = self.post_and_drain(&site, running, n, &what).await?;
                 self.report.info(
                     format!("PostgreSQL, {workers} worker(s), receiver answering after 50 ms"),
                     format!("{rate:.0} deliveries/s"),
@@ -241,28 +260,10 @@ impl Bench {
     async fn throughput_postgres(&mut self) -> BenchResult<()> {
         let n = self.cfg.events;
         let site = setup::build(self.receiver, HOOKS)?;
-        let running = Running::start(site.ctx.clone(), true).await?;
-        let watcher = Watcher::new(&site.ctx)?;
-        let seqs = self.seqs(n);
-        let started = Instant::now();
-        let refused = self
-            .ingest(&site, &running)
-            .closed_loop(seqs, INGEST_CLIENTS, 0)
+        let running = vec![Running::start(site.ctx.clone(), true).await?];
+        let (rate, refused) = self
+            .post_and_drain(&site, running, n, "throughput on PostgreSQL")
             .await?;
-        let done = watcher.until_succeeded(n, DRAIN_TIMEOUT).await?;
-        running.stop().await?;
-        let Some(done) = done else {
-            return Err(format!(
-                "PostgreSQL: only {} of {n} deliveries succeeded",
-                watcher.count("succeeded")?
-            )
-            .into());
-        };
-        let rate = n as f64 / done.duration_since(started).as_secs_f64();
-        eprintln!(
-            "throughput on PostgreSQL: all {n} delivered after {:.1} s",
-            done.duration_since(started).as_secs_f64()
-        );
         self.report
             .info("PostgreSQL: refused by ingest", refused.to_string());
         self.report.check(

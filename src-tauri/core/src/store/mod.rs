@@ -40,6 +40,7 @@ pub mod workers;
 pub use conn::{Backend, Conn, OptionalExt, Stmt, Tx};
 pub use db_error::{DbError, DbErrorKind};
 pub use migrate::known_schema_version;
+pub use postgres::listen::Listener as WorkListener;
 pub use postgres::DatabaseUrl;
 pub use sql::{FromValue, Row, ToValue, Value};
 pub use sqlite::{commits, relaxed_commits, wal_frames};
@@ -51,6 +52,11 @@ use conn::Inner;
 use postgres::PgConn;
 
 use crate::Result;
+
+/// Log filter directives the database drivers need whatever level was asked for: the PostgreSQL
+/// driver logs every statement's arguments at debug, and rows, hashes and sealed secrets do not belong
+/// in a log.
+pub const LOG_DIRECTIVES: &[&str] = &["tokio_postgres=info"];
 
 /// The environment variable naming a PostgreSQL database (the CLI's `--database` sets it too).
 pub const DATABASE_URL_ENV: &str = "HOOKDESK_DATABASE_URL";
@@ -175,17 +181,26 @@ impl Db {
         }
     }
 
+    /// SQLite's connections; PostgreSQL's sessions come from the pool, which replaces a lost one.
     fn checked<'a>(&self, slot: &'a Mutex<Conn>) -> MutexGuard<'a, Conn> {
-        let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
-        if guard.as_postgres().is_some_and(|c| !c.is_open()) {
-            // Until the server answers again, the closed session answers every call with an error
-            // of kind Unavailable; the next call tries again.
-            if let Ok(fresh) = connect(&self.place) {
-                tracing::info!(database = %self.describe(), "reconnected to PostgreSQL");
-                *guard = fresh;
-            }
+        slot.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Calls `wake` whenever another process commits new deliveries, while the returned guard lives
+    /// (docs/architecture.md, Team mode). Only a shared PostgreSQL database has other processes
+    /// delivering from it; with SQLite there is nothing to listen to.
+    pub fn on_new_work(
+        &self,
+        wake: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Option<WorkListener>> {
+        match &self.place {
+            Place::Postgres(url) => Ok(Some(postgres::listen::listen(url, move |channel| {
+                if channel != postgres::listen::CONFIG {
+                    wake();
+                }
+            })?)),
+            Place::Sqlite(_) => Ok(None),
         }
-        guard
     }
 
     /// The shared connection for the engine's own bookkeeping (claims, attempt records, its lease):
