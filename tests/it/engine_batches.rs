@@ -38,6 +38,10 @@ fn each_event_in_a_batch_is_answered_on_its_own() {
         "the same key twice in one batch queues once"
     );
     assert_eq!(again.event_id, first.event_id);
+    assert_eq!(
+        again.deliveries, 1,
+        "the repeat answers the first event's deliveries, written in the same batch"
+    );
     assert!(answers[3].is_ok());
     assert_eq!(e.count("SELECT COUNT(*) FROM events"), 2);
     assert_eq!(e.count("SELECT COUNT(*) FROM deliveries"), 2);

@@ -34,10 +34,11 @@ enum Fault {
     Gone,
     Redirect,
     Oversized,
+    NulInBody,
     SelfSignedTls,
 }
 
-const ALL: [Fault; 10] = [
+const ALL: [Fault; 11] = [
     Fault::Reset,
     Fault::Hang,
     Fault::TrickleBody,
@@ -47,6 +48,7 @@ const ALL: [Fault; 10] = [
     Fault::Gone,
     Fault::Redirect,
     Fault::Oversized,
+    Fault::NulInBody,
     Fault::SelfSignedTls,
 ];
 
@@ -62,6 +64,7 @@ impl Fault {
             Fault::Gone => "410",
             Fault::Redirect => "302 to a listener",
             Fault::Oversized => "200 with 1 MiB body",
+            Fault::NulInBody => "200, NUL in the body",
             Fault::SelfSignedTls => "TLS self-signed",
         }
     }
@@ -124,6 +127,7 @@ async fn start(fault: Fault) -> Running {
             Reply::status(302).with_header("Location", &to)
         }
         Fault::Oversized => Reply::status(200).with_body(vec![b'x'; 1024 * 1024]),
+        Fault::NulInBody => Reply::status(200).with_body(b"ok\0done".to_vec()),
     };
     let receiver = TestReceiver::start(reply).await;
     run.url = receiver.url("/hook");
@@ -377,6 +381,12 @@ fn check(fault: Fault, r: &Row, run: &Running, e: &Eng, hook: &str) {
             assert_eq!(r.body_bytes, 65_536, "{ctx}");
             assert_eq!(r.state, "succeeded", "{ctx}");
         }
+        Fault::NulInBody => {
+            // No text column of PostgreSQL holds a NUL: it is kept as U+FFFD (3 bytes), not refused.
+            assert_eq!((r.status_code, kind), (Some(200), None), "{ctx}");
+            assert_eq!(r.body_bytes, 9, "{ctx}");
+            assert_eq!(r.state, "succeeded", "{ctx}");
+        }
         Fault::SelfSignedTls => {
             assert_eq!((r.status_code, kind), (None, Some("tls")), "{ctx}");
             assert!(run.seen.connections.load(Ordering::SeqCst) >= 1, "{ctx}");
@@ -473,7 +483,7 @@ async fn run_together(faults: &[Fault]) {
     // A panicking send would be counted dead and leave no attempt behind, so the tallies catch it.
     let expect_ok = faults
         .iter()
-        .filter(|f| matches!(f, Fault::TrickleBody | Fault::Oversized))
+        .filter(|f| matches!(f, Fault::TrickleBody | Fault::Oversized | Fault::NulInBody))
         .count();
     let expect_dead = faults.iter().filter(|f| **f == Fault::Gone).count();
     assert_eq!(report.succeeded, 1 + expect_ok, "{report:?}");
@@ -536,6 +546,11 @@ async fn redirects_fail_and_are_not_followed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_64_kib_of_a_response_is_kept() {
     run_together(&[Fault::Oversized]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_with_a_nul_byte_is_recorded() {
+    run_together(&[Fault::NulInBody]).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hookdesk_core::config::snapshot::Snapshot;
 use hookdesk_core::delivery::engine::claim::claim_due;
 use hookdesk_core::delivery::engine::outbox::{enqueue, NewEvent};
 use hookdesk_core::delivery::engine::prepare::prepare;
@@ -75,7 +76,7 @@ pub async fn run(
         }
         for c in &batch {
             let t = Instant::now();
-            let p = prepare(ctx, c, now / 1000)?;
+            let p = prepare(ctx, &Snapshot::new(), c, now / 1000)?;
             s.prepare += t.elapsed();
             let t = Instant::now();
             let out = engine

@@ -259,36 +259,30 @@ impl From<HookRecord> for DeliveryHook {
 
 /// For the engine (no user involved): one hook, decrypted, whether enabled or not.
 pub fn load_for_delivery(ctx: &Ctx, hook_id: &str) -> Result<DeliveryHook> {
-    let conn = ctx.db.read();
-    match ctx.hook_cache.current(&conn, &ctx.key) {
-        Ok(set) => set
-            .iter()
-            .find(|h| h.id == hook_id)
-            .cloned()
-            .ok_or_else(|| Error::NotFound(format!("hook {hook_id}"))),
-        // One damaged hook must fail only its own deliveries: read this one alone for the exact error.
-        Err(_) => read(&conn, &ctx.key, hook_id)?
-            .map(DeliveryHook::from)
-            .ok_or_else(|| Error::NotFound(format!("hook {hook_id}"))),
-    }
+    super::snapshot::Snapshot::new().hook(ctx, hook_id)
 }
 
-/// Enabled hooks subscribed to `event` whose store scope covers `store_id` and whose app type may
-/// take the event (re-checked here in case the catalogue's matrix changed since the hook was saved).
+/// One hook read alone, for when the hook set cannot be opened as a whole.
+pub(super) fn read_for_delivery(ctx: &Ctx, hook_id: &str) -> Result<DeliveryHook> {
+    read(&ctx.db.read(), &ctx.key, hook_id)?
+        .map(DeliveryHook::from)
+        .ok_or_else(|| Error::NotFound(format!("hook {hook_id}")))
+}
+
+/// Enabled hooks subscribed to `event` whose store scope covers `store_id`; see
+/// [`super::snapshot::Snapshot::matching_hooks`].
 pub fn matching_hooks(ctx: &Ctx, event: EventType, store_id: &str) -> Result<Vec<DeliveryHook>> {
+    super::snapshot::Snapshot::new().matching_hooks(ctx, event, store_id)
+}
+
+/// [`matching_hooks`] when the hook set cannot be opened as a whole: each matching hook read alone, so
+/// a damaged one fails only itself.
+pub(super) fn matching_one_by_one(
+    ctx: &Ctx,
+    event: EventType,
+    store_id: &str,
+) -> Result<Vec<DeliveryHook>> {
     let conn = ctx.db.read();
-    if let Ok(set) = ctx.hook_cache.current(&conn, &ctx.key) {
-        return Ok(set
-            .iter()
-            .filter(|h| {
-                h.enabled
-                    && h.events.contains(&event)
-                    && h.stores.covers(store_id)
-                    && event.allowed_for(h.app_type)
-            })
-            .cloned()
-            .collect());
-    }
     let ids = rows::matching_ids(&conn, event, store_id)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {

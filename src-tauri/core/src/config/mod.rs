@@ -7,6 +7,7 @@ pub mod hook_cache;
 pub mod hooks;
 pub mod order_webhooks;
 pub mod secrets;
+pub mod snapshot;
 pub mod stores;
 pub mod transfer;
 pub mod views;

@@ -148,11 +148,12 @@ pub fn require_exists(ctx: &Ctx, id: &str) -> Result<()> {
     if store::stores::exists(&ctx.db.read(), id)? {
         Ok(())
     } else {
-        Err(Error::invalid(
-            "store",
-            format!("there is no store {id:?}; add it first"),
-        ))
+        Err(no_such_store(id))
     }
+}
+
+pub(super) fn no_such_store(id: &str) -> Error {
+    Error::invalid("store", format!("there is no store {id:?}; add it first"))
 }
 
 /// The store a test send renders with when none is named: the hook's first store, or the first store.

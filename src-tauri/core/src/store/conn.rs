@@ -213,7 +213,10 @@ pub struct Tx<'c> {
 impl Tx<'_> {
     pub fn commit(mut self) -> Result<()> {
         // A commit that fails (a full disk) leaves the transaction open: dropping it rolls back.
-        self.conn.execute_batch("COMMIT")?;
+        match &self.conn.0 {
+            Inner::Postgres(c) => c.batch(c.commit_text())?,
+            _ => self.conn.execute_batch("COMMIT")?,
+        }
         self.done = true;
         Ok(())
     }

@@ -15,6 +15,19 @@ pub fn clear_failing(conn: &Conn, hook: &str) -> Result<()> {
     Ok(())
 }
 
+/// Successes for each of `hooks`: none of them is failing any more. One statement for a batch.
+pub fn clear_failing_all(conn: &Conn, hooks: &[&str]) -> Result<()> {
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "UPDATE hooks SET failing_since_ms = NULL
+         WHERE id IN (SELECT value FROM json_each(?1)) AND failing_since_ms IS NOT NULL",
+    )?
+    .execute(args![serde_json::Value::from(hooks.to_vec()).to_string()])?;
+    Ok(())
+}
+
 /// A failure: the hook is failing since now, unless it already was.
 pub fn note_failing(conn: &Conn, hook: &str, now: i64) -> Result<()> {
     conn.prepare_cached(

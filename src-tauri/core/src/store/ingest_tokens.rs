@@ -1,5 +1,7 @@
 //! Ingest API token rows. Only the SHA-256 of a token is stored; the token itself is shown once.
 
+use std::collections::HashSet;
+
 use crate::args;
 use crate::store::Conn;
 
@@ -31,11 +33,19 @@ pub fn insert(conn: &Conn, t: &NewToken<'_>, now_ms: i64) -> Result<i64> {
     )
 }
 
-pub fn exists(conn: &Conn, token_hash: &str) -> Result<bool> {
-    let n: i64 = conn
-        .prepare_cached("SELECT COUNT(*) FROM ingest_tokens WHERE token_hash = ?1")?
-        .query_row(args![token_hash], |r| r.get(0))?;
-    Ok(n > 0)
+/// Which of `token_hashes` belong to a stored token, in one statement.
+pub fn existing(conn: &Conn, token_hashes: &[&str]) -> Result<HashSet<String>> {
+    if token_hashes.is_empty() {
+        return Ok(HashSet::new());
+    }
+    conn.prepare_cached(
+        "SELECT token_hash FROM ingest_tokens WHERE token_hash IN (SELECT value FROM json_each(?1))",
+    )?
+    .query_map(
+        args![serde_json::Value::from(token_hashes.to_vec()).to_string()],
+        |r| r.get(0),
+    )?
+    .collect()
 }
 
 pub fn list(conn: &Conn) -> Result<Vec<TokenRow>> {

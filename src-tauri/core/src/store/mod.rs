@@ -213,24 +213,25 @@ impl Db {
         Relaxed(conn)
     }
 
-    /// Writes every item in one transaction on the shared connection, since a commit costs more than the
-    /// rows it holds. Should that transaction fail, each item is written in a transaction of its own, so
-    /// one bad row fails only itself. Answers come back in the items' order.
-    pub fn write_each<T, R>(
+    /// Writes every item in one transaction, since a commit costs more than the rows it holds; `write`
+    /// takes the whole batch at once (one statement for many rows on PostgreSQL) and answers one result
+    /// per item. Should the transaction fail, `write` is called again for each item alone, so one bad
+    /// row fails only itself. Answers come back in the items' order.
+    pub fn write_batch<T, R>(
         &self,
         items: &[T],
-        write: impl Fn(&Conn, &T) -> Result<R>,
+        write: impl Fn(&Conn, &[T]) -> Result<Vec<Result<R>>>,
     ) -> Vec<Result<R>> {
-        write_each_on(&self.conn(), items, write)
+        write_batch_on(&self.conn(), items, write)
     }
 
-    /// As [`Db::write_each`], for the engine's bookkeeping: see [`Db::conn_relaxed`].
-    pub fn write_each_relaxed<T, R>(
+    /// As [`Db::write_batch`], for the engine's bookkeeping: see [`Db::conn_relaxed`].
+    pub fn write_batch_relaxed<T, R>(
         &self,
         items: &[T],
-        write: impl Fn(&Conn, &T) -> Result<R>,
+        write: impl Fn(&Conn, &[T]) -> Result<Vec<Result<R>>>,
     ) -> Vec<Result<R>> {
-        write_each_on(&self.conn_relaxed(), items, write)
+        write_batch_on(&self.conn_relaxed(), items, write)
     }
 
     /// A fresh connection to the same database, configured like the shared one.
@@ -266,40 +267,33 @@ fn relax(conn: &Conn, relaxed: bool) {
         Inner::Sqlite(c) => sqlite::relax(c, relaxed),
         Inner::Unavailable => {}
         // The same promise as SQLite's NORMAL: a crash may lose the last commits, never half of one.
-        Inner::Postgres(c) => {
-            let _ = c.batch(if relaxed {
-                "SET synchronous_commit = off"
-            } else {
-                "SET synchronous_commit = on"
-            });
-        }
+        Inner::Postgres(c) => c.set_relaxed(relaxed),
     }
 }
 
-fn write_each_on<T, R>(
+/// Writes `items` in one transaction with one call of `write`; should that fail, each item alone.
+/// `write` answers one result per item: its outer error abandons the transaction, an inner one is
+/// that item's own answer.
+fn write_batch_on<T, R>(
     conn: &Conn,
     items: &[T],
-    write: impl Fn(&Conn, &T) -> Result<R>,
+    write: impl Fn(&Conn, &[T]) -> Result<Vec<Result<R>>>,
 ) -> Vec<Result<R>> {
-    let together = || -> Result<Vec<R>> {
+    let in_one = |items: &[T]| -> Result<Vec<Result<R>>> {
         let tx = conn.transaction_deferred()?;
-        let out = items
-            .iter()
-            .map(|item| write(&tx, item))
-            .collect::<Result<Vec<_>>>()?;
+        let out = write(&tx, items)?;
         tx.commit()?;
         Ok(out)
     };
-    match together() {
-        Ok(out) => out.into_iter().map(Ok).collect(),
+    match in_one(items) {
+        Ok(out) => out,
         Err(e) if items.len() == 1 => vec![Err(e)],
-        Err(_) => items
-            .iter()
-            .map(|item| {
-                let tx = conn.transaction_deferred()?;
-                let out = write(&tx, item)?;
-                tx.commit()?;
-                Ok(out)
+        Err(_) => (0..items.len())
+            .map(|i| match in_one(&items[i..=i]) {
+                Ok(mut out) => out
+                    .pop()
+                    .unwrap_or_else(|| Err(crate::Error::Delivery("nothing was written".into()))),
+                Err(e) => Err(e),
             })
             .collect(),
     }

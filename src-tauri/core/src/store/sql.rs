@@ -114,6 +114,20 @@ macro_rules! args {
     };
 }
 
+/// PostgreSQL: `ANY` of the ids in a JSON array argument, e.g. `WHERE id = any_id!("?1")`. The
+/// array is built once per execution, so the primary key is probed whatever plan the server cached
+/// for the statement (README, Performance).
+#[macro_export]
+macro_rules! any_id {
+    ($param:literal) => {
+        concat!(
+            "ANY(ARRAY(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(",
+            $param,
+            " AS json))))"
+        )
+    };
+}
+
 /// A result row, read by column position.
 #[derive(Debug, Clone)]
 pub struct Row(pub(crate) Vec<Value>);

@@ -36,10 +36,7 @@ pub fn claim_due(
         }
     }
     let ids = due_ids(&tx, now, batch, per_dest, &busy)?;
-    let out = ids
-        .into_iter()
-        .map(|id| claims::claim(&tx, id, now + lease_ms, now, worker))
-        .collect::<Result<Vec<_>>>()?;
+    let out = claims::claim(&tx, &ids, now + lease_ms, now, worker)?;
     tx.commit()?;
     Ok(out)
 }

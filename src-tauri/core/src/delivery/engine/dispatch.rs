@@ -13,6 +13,7 @@ use super::batcher::Batcher;
 use super::claim::{claim_due, Claimed};
 use super::prepare::prepare;
 use super::record::{decide, record_batch, Finished, Next};
+use crate::config::snapshot::Snapshot;
 use crate::delivery::transport::http::{HttpClient, Outgoing};
 use crate::delivery::transport::outcome::AttemptOutcome;
 use crate::{Ctx, Result};
@@ -63,7 +64,7 @@ struct Shared {
     /// This process's id among the workers of the database, once its loop has joined them.
     worker: std::sync::OnceLock<String>,
     /// Writes finished attempts in batches, off the async workers.
-    recorder: Batcher<Finished, i64>,
+    recorder: Batcher<Finished, ()>,
 }
 
 #[derive(Clone)]
@@ -153,13 +154,16 @@ impl Engine {
             &busy,
             self.0.worker.get().map(String::as_str),
         )?;
+        // One read of the configuration for the whole claim, not one per delivery.
+        let snap = Arc::new(Snapshot::new());
+        snap.preload(&self.0.ctx, claimed.iter().map(|c| c.store.as_str()));
         Ok(claimed
             .into_iter()
-            .map(|c| self.spawn_send(c, now))
+            .map(|c| self.spawn_send(c, now, snap.clone()))
             .collect())
     }
 
-    pub(crate) fn spawn_send(&self, c: Claimed, now: i64) -> JoinHandle<Next> {
+    pub(crate) fn spawn_send(&self, c: Claimed, now: i64, snap: Arc<Snapshot>) -> JoinHandle<Next> {
         // In flight per destination, keyed by its stored form as `claim_due` reads it.
         let key = c.dest.to_string();
         {
@@ -175,7 +179,7 @@ impl Engine {
                 Some(p) => Some(p),
                 None => me.0.global.clone().acquire_owned().await.ok(),
             };
-            let next = me.send_one(&c, now).await;
+            let next = me.send_with(&c, now, &snap).await;
             let left = {
                 let mut m = me.0.in_flight.lock().unwrap_or_else(|e| e.into_inner());
                 let left = m.get_mut(&key).map(|n| {
@@ -203,9 +207,14 @@ impl Engine {
     /// One attempt: prepare, send, decide, record. Returns what happens next; an error while recording
     /// leaves the lease to lapse so the delivery is tried again, never lost.
     pub(crate) async fn send_one(&self, c: &Claimed, now: i64) -> Next {
+        self.send_with(c, now, &Snapshot::new()).await
+    }
+
+    /// As [`Engine::send_one`], with the configuration of the batch `c` was claimed in.
+    async fn send_with(&self, c: &Claimed, now: i64, snap: &Snapshot) -> Next {
         let ctx = &self.0.ctx;
         let mut started = now.max(ctx.now_ms());
-        let mut prepared = prepare(ctx, c, started.div_euclid(1000));
+        let mut prepared = prepare(ctx, snap, c, started.div_euclid(1000));
         // A database that cannot be reached for a moment (a restarted server, a cut network) is no
         // reason to give a delivery up: wait for it while the claim is held.
         for _ in 0..STORAGE_RETRIES {
@@ -213,7 +222,7 @@ impl Engine {
                 Err(e) if e.is_storage_unavailable() => {
                     tokio::time::sleep(Duration::from_millis(STORAGE_RETRY_MS)).await;
                     started = now.max(ctx.now_ms());
-                    prepared = prepare(ctx, c, started.div_euclid(1000));
+                    prepared = prepare(ctx, &Snapshot::new(), c, started.div_euclid(1000));
                 }
                 _ => break,
             }

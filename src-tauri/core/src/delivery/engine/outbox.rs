@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::route::{routes_for, Route};
 use crate::catalog::{EventType, Family};
+use crate::config::snapshot::Snapshot;
 use crate::store::{outbox, Conn};
 use crate::{Ctx, Error, Result};
 
@@ -85,26 +86,36 @@ enum Planned {
     Routes(Vec<Route>),
 }
 
+/// An event to write, at its place among the batch's answers.
+struct ToWrite<'e> {
+    at: usize,
+    ev: &'e NewEvent,
+    routes: Vec<Route>,
+}
+
 /// Enqueues many events in one transaction, each answered on its own: an unknown store or a repeated
-/// key fails or answers only that event. A commit costs more than the rows it holds, so ingest under
-/// load writes whatever arrived together (see [`crate::store::Db::write_each`]).
+/// key fails or answers only that event. A commit costs more than the rows it holds, and on PostgreSQL
+/// each statement is a round trip, so ingest under load writes whatever arrived together with one
+/// statement per table (see [`crate::store::Db::write_batch`]).
 pub fn enqueue_batch(ctx: &Ctx, events: &[NewEvent], now: i64) -> Vec<Result<Enqueued>> {
+    let snap = Snapshot::new();
+    snap.preload(ctx, events.iter().map(|ev| ev.store.as_str()));
     let mut answers: Vec<Option<Result<Enqueued>>> = Vec::with_capacity(events.len());
     let mut to_write = Vec::new();
     for (i, ev) in events.iter().enumerate() {
-        match plan(ctx, ev) {
+        match plan(ctx, &snap, ev) {
             Planned::Answered(answer) => answers.push(Some(answer)),
             Planned::Routes(routes) => {
                 answers.push(None);
-                to_write.push((i, ev, routes));
+                to_write.push(ToWrite { at: i, ev, routes });
             }
         }
     }
-    let written = ctx.db.write_each(&to_write, |tx, (_, ev, routes)| {
-        insert_event(tx, ev, routes, now)
-    });
-    for ((i, ..), answer) in to_write.iter().zip(written) {
-        answers[*i] = Some(answer.and_then(|own| own));
+    let written = ctx
+        .db
+        .write_batch(&to_write, |tx, batch| insert_events(tx, batch, now));
+    for (planned, answer) in to_write.iter().zip(written) {
+        answers[planned.at] = Some(answer);
     }
     answers
         .into_iter()
@@ -112,14 +123,15 @@ pub fn enqueue_batch(ctx: &Ctx, events: &[NewEvent], now: i64) -> Vec<Result<Enq
         .collect()
 }
 
-fn plan(ctx: &Ctx, ev: &NewEvent) -> Planned {
+fn plan(ctx: &Ctx, snap: &Snapshot, ev: &NewEvent) -> Planned {
     let planned = (|| -> Result<Planned> {
         if let Some(found) = by_key(&ctx.db.read(), ev.key.as_deref())? {
             return Ok(Planned::Answered(Ok(found)));
         }
-        crate::config::stores::require_exists(ctx, &ev.store)?;
+        snap.require_store_exists(ctx, &ev.store)?;
         Ok(Planned::Routes(routes_for(
             ctx,
+            snap,
             ev.event_type,
             &ev.store,
             &ev.data,
@@ -128,54 +140,77 @@ fn plan(ctx: &Ctx, ev: &NewEvent) -> Planned {
     planned.unwrap_or_else(|e| Planned::Answered(Err(e)))
 }
 
-/// Writes one event and its deliveries inside the caller's transaction. The outer error is the
-/// database failing (the batch is abandoned); the inner one is this event's own answer.
-fn insert_event(tx: &Conn, ev: &NewEvent, routes: &[Route], now: i64) -> Result<Result<Enqueued>> {
-    let event_id = crate::delivery::wire::render::new_event_id();
-    let data = match serde_json::to_string(&ev.data) {
-        Ok(d) => d,
-        Err(e) => return Ok(Err(Error::invalid("data", e.to_string()))),
-    };
-    let inserted = outbox::insert_event(
-        tx,
-        &outbox::NewEventRow {
-            event_id: &event_id,
-            event_type: ev.event_type.name(),
-            store: &ev.store,
-            occurred_at: now,
-            data: &data,
-            idem_key: ev.key.as_deref(),
-            order_key: ev.order_key.as_deref(),
-        },
-    )?;
-    let Some(row) = inserted else {
-        // The same key earlier in this batch, or committed since it was planned.
-        return Ok(by_key(tx, ev.key.as_deref())?
-            .ok_or_else(|| Error::Conflict("the idempotency key is in use".into())));
-    };
-    for r in routes {
-        outbox::insert_delivery(
-            tx,
-            &outbox::NewDelivery {
+/// Writes events and their deliveries inside the caller's transaction. The outer error is the
+/// database failing (the batch is abandoned); the inner ones are each event's own answer.
+fn insert_events(tx: &Conn, batch: &[ToWrite<'_>], now: i64) -> Result<Vec<Result<Enqueued>>> {
+    let ids: Vec<String> = batch
+        .iter()
+        .map(|_| crate::delivery::wire::render::new_event_id())
+        .collect();
+    let data: Vec<Result<String>> = batch
+        .iter()
+        .map(|p| {
+            serde_json::to_string(&p.ev.data).map_err(|e| Error::invalid("data", e.to_string()))
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(batch.len());
+    for ((p, id), data) in batch.iter().zip(&ids).zip(&data) {
+        if let Ok(data) = data {
+            rows.push(outbox::NewEventRow {
+                event_id: id,
+                event_type: p.ev.event_type.name(),
+                store: &p.ev.store,
+                occurred_at: now,
+                data,
+                idem_key: p.ev.key.as_deref(),
+                order_key: p.ev.order_key.as_deref(),
+            });
+        }
+    }
+    let mut inserted = outbox::insert_events(tx, &rows)?.into_iter();
+    let mut deliveries = Vec::new();
+    let mut answers = Vec::with_capacity(batch.len());
+    let mut repeated = Vec::new();
+    for ((p, id), data) in batch.iter().zip(ids).zip(data) {
+        if let Err(e) = data {
+            answers.push(Err(e));
+            continue;
+        }
+        let Some(row) = inserted.next().flatten() else {
+            // The same key earlier in this batch, or committed since it was planned: answered once
+            // this batch's deliveries are written, so the count includes them.
+            repeated.push(answers.len());
+            answers.push(Err(Error::Conflict("the idempotency key is in use".into())));
+            continue;
+        };
+        for r in &p.routes {
+            deliveries.push(outbox::NewDelivery {
                 event_row: row,
                 dest: &r.dest,
-                store: &ev.store,
-                event_type: ev.event_type.name(),
-                order_key: ev.order_key.as_deref(),
+                store: &p.ev.store,
+                event_type: p.ev.event_type.name(),
+                order_key: p.ev.order_key.as_deref(),
                 // The order-injection flow (is_online, validate_order, new_order) only makes sense in
-                // sequence, whatever the hook's ordering setting: a new_order must not overtake the check
-                // that may cancel it.
-                ordered: r.ordered || ev.event_type.family() == Family::OrderInjection,
+                // sequence, whatever the hook's ordering setting: a new_order must not overtake the
+                // check that may cancel it.
+                ordered: r.ordered || p.ev.event_type.family() == Family::OrderInjection,
                 retry: r.retry,
                 now,
-            },
-        )?;
+            });
+        }
+        answers.push(Ok(Enqueued {
+            event_id: id,
+            deliveries: p.routes.len(),
+            duplicate: false,
+        }));
     }
-    Ok(Ok(Enqueued {
-        event_id,
-        deliveries: routes.len(),
-        duplicate: false,
-    }))
+    outbox::insert_deliveries(tx, &deliveries)?;
+    for at in repeated {
+        if let Some(found) = by_key(tx, batch[at].ev.key.as_deref())? {
+            answers[at] = Ok(found);
+        }
+    }
+    Ok(answers)
 }
 
 fn by_key(conn: &Conn, key: Option<&str>) -> Result<Option<Enqueued>> {

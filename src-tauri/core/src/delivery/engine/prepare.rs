@@ -2,6 +2,7 @@
 
 use super::claim::Claimed;
 use crate::catalog::EventType;
+use crate::config::snapshot::Snapshot;
 use crate::delivery::wire::headers::{request_headers, RequestHeaders};
 use crate::delivery::wire::render::{render_body, RenderInput};
 use crate::domain::{HookAuth, HookSignature, Trigger};
@@ -18,11 +19,12 @@ pub struct Prepared {
     pub event_type: EventType,
 }
 
-pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
+/// `snap` is the configuration of the batch `c` was claimed in (see [`Snapshot`]).
+pub fn prepare(ctx: &Ctx, snap: &Snapshot, c: &Claimed, now_secs: i64) -> Result<Prepared> {
     let event_type = EventType::parse("type", &c.event_type)?;
     let data: serde_json::Value = serde_json::from_str(&c.data)
         .map_err(|e| Error::Delivery(format!("stored event data: {e}")))?;
-    let store = crate::config::stores::get_internal(ctx, &c.store)?;
+    let store = snap.require_store(ctx, &c.store)?;
     let body = render_body(
         event_type,
         &RenderInput {
@@ -36,7 +38,7 @@ pub fn prepare(ctx: &Ctx, c: &Claimed, now_secs: i64) -> Result<Prepared> {
     )?;
     match c.hook_id() {
         Some(hook_id) => {
-            let h = crate::config::hooks::load_for_delivery(ctx, hook_id)?;
+            let h = snap.hook(ctx, hook_id)?;
             // A hook turned off (by a user, a 410 or five days of failure) takes nothing more, not even
             // the retries queued before; recover queues them again once it is back on.
             if !h.enabled && c.trigger != Trigger::Test {

@@ -3,6 +3,8 @@
 //! and, for an order-injection check that answers no, the rest of its order flow (see [`super::flow`]).
 //! The statements are in `store/attempts.rs`, `store/hook_health.rs` and `store/pos_status.rs`.
 
+use std::collections::HashSet;
+
 use sha2::{Digest, Sha256};
 
 use super::claim::Claimed;
@@ -72,9 +74,20 @@ pub fn record(
     now: i64,
     next: Next,
 ) -> Result<i64> {
+    let f = Finished {
+        claimed: c.clone(),
+        prepared: p.cloned(),
+        outcome: outcome.clone(),
+        started_at,
+        done: now,
+        next,
+    };
     let conn = ctx.db.conn_relaxed();
     let tx = conn.transaction_deferred()?;
-    let id = write(&tx, c, p, outcome, started_at, now, next)?;
+    let rows = Rows::of(&f);
+    let id = attempts::insert(&tx, &rows.attempt())?;
+    attempts::settle(&tx, c.id, &rows.settled())?;
+    after_effects(&tx, &f, &rows, true)?;
     tx.commit()?;
     Ok(id)
 }
@@ -90,102 +103,163 @@ pub struct Finished {
     pub next: Next,
 }
 
-/// Records many attempts in one transaction, each answered on its own (see [`crate::store::Db::write_each`]).
-pub fn record_batch(ctx: &Ctx, items: &[Finished]) -> Vec<Result<i64>> {
+/// Records many attempts in one transaction, each answered on its own (see
+/// [`crate::store::Db::write_batch`]): the attempts and their deliveries' new states as one batch, then
+/// what only some attempts cause (an order flow's skips, a point-of-sale status, a failing hook).
+pub fn record_batch(ctx: &Ctx, items: &[Finished]) -> Vec<Result<()>> {
     // An outcome lost in a power cut only sends the delivery again (at least once): no sync needed.
-    ctx.db.write_each_relaxed(items, |tx, f| {
-        write(
-            tx,
-            &f.claimed,
-            f.prepared.as_ref(),
-            &f.outcome,
-            f.started_at,
-            f.done,
-            f.next,
-        )
+    ctx.db.write_batch_relaxed(items, |tx, items| {
+        let rows: Vec<Rows> = items.iter().map(Rows::of).collect();
+        let written: Vec<_> = rows
+            .iter()
+            .map(|r| (r.attempt(), r.finished.claimed.id, r.settled()))
+            .collect();
+        attempts::record_many(tx, &written)?;
+        // A hook that only succeeded in this batch is cleared once, not once per attempt; one that
+        // also failed goes through its attempts in order.
+        let mut failed: HashSet<&str> = HashSet::new();
+        for r in &rows {
+            if let Some(hook) = r.counts_for_health() {
+                if !r.succeeded() {
+                    failed.insert(hook);
+                }
+            }
+        }
+        let mut cleared: Vec<&str> = Vec::new();
+        for r in &rows {
+            match r.counts_for_health() {
+                Some(hook) if !failed.contains(hook) => {
+                    if !cleared.contains(&hook) {
+                        cleared.push(hook);
+                    }
+                    after_effects(tx, r.finished, r, false)?;
+                }
+                _ => after_effects(tx, r.finished, r, true)?,
+            }
+        }
+        hook_health::clear_failing_all(tx, &cleared)?;
+        Ok(items.iter().map(|_| Ok(())).collect())
     })
 }
 
-fn write(
-    tx: &Conn,
-    c: &Claimed,
-    p: Option<&Prepared>,
-    outcome: &AttemptOutcome,
-    started_at: i64,
-    now: i64,
-    next: Next,
-) -> Result<i64> {
-    let (error_kind, error_message) = match &outcome.error {
-        Some(e) => (Some(e.kind.as_str()), Some(e.message.as_str())),
-        None => (None, None),
-    };
-    let result = p.and_then(|p| {
-        crate::delivery::wire::response::interpret(p.event_type, outcome.status, &outcome.body)
-    });
-    // The body itself is not kept: the log renders it again from the event (migration 0007).
-    let (url, headers, body_sha256) = match p {
-        Some(p) => (
-            p.masked_url.as_str(),
-            p.headers.masked.as_slice(),
-            Some(Sha256::digest(&p.body).to_vec()),
-        ),
-        None => ("", &[][..], None),
-    };
-    let next_at = match next {
-        Next::Retry { at } => Some(at),
-        _ => None,
-    };
-    let attempt_id = attempts::insert(
-        tx,
-        &attempts::NewAttempt {
+/// What an attempt writes, derived once from its outcome.
+struct Rows<'f> {
+    finished: &'f Finished,
+    result: Option<serde_json::Value>,
+    body_sha256: Option<Vec<u8>>,
+    response_body: String,
+    last_error: Option<String>,
+}
+
+impl<'f> Rows<'f> {
+    fn of(f: &'f Finished) -> Rows<'f> {
+        let p = f.prepared.as_ref();
+        let outcome = &f.outcome;
+        let last_error = outcome
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
+        Rows {
+            finished: f,
+            result: p.and_then(|p| {
+                crate::delivery::wire::response::interpret(
+                    p.event_type,
+                    outcome.status,
+                    &outcome.body,
+                )
+            }),
+            // The body itself is not kept: the log renders it again from the event (migration 0007).
+            body_sha256: p.map(|p| Sha256::digest(&p.body).to_vec()),
+            // Text columns cannot hold NUL on every backend; a receiver's answer may contain one.
+            response_body: String::from_utf8_lossy(&outcome.body).replace('\0', "\u{fffd}"),
+            last_error,
+        }
+    }
+
+    fn next_at(&self) -> Option<i64> {
+        match self.finished.next {
+            Next::Retry { at } => Some(at),
+            _ => None,
+        }
+    }
+
+    fn succeeded(&self) -> bool {
+        matches!(self.finished.outcome.status, Some(200..=299))
+    }
+
+    /// The hook whose health this attempt counts for: live deliveries and resends, not test sends.
+    fn counts_for_health(&self) -> Option<&'f str> {
+        let c = &self.finished.claimed;
+        match c.trigger {
+            Trigger::Live | Trigger::Resend => c.hook_id(),
+            Trigger::Test => None,
+        }
+    }
+
+    fn attempt(&self) -> attempts::NewAttempt<'_> {
+        let f = self.finished;
+        let c = &f.claimed;
+        let (error_kind, error_message) = match &f.outcome.error {
+            Some(e) => (Some(e.kind.as_str()), Some(e.message.as_str())),
+            None => (None, None),
+        };
+        let (url, headers) = match &f.prepared {
+            Some(p) => (p.masked_url.as_str(), p.headers.masked.as_slice()),
+            None => ("", &[][..]),
+        };
+        attempts::NewAttempt {
             delivery_id: c.id,
             trigger: c.trigger,
             number: c.attempts + 1,
-            started_at,
-            latency_ms: outcome.latency_ms as i64,
-            status_code: outcome.status,
+            started_at: f.started_at,
+            latency_ms: f.outcome.latency_ms as i64,
+            status_code: f.outcome.status,
             error_kind,
             error_message,
             request_url: url,
             request_headers: headers,
-            request_body_sha256: body_sha256.as_deref(),
-            response_headers: &outcome.response_headers,
-            response_body: &String::from_utf8_lossy(&outcome.body),
-            result: result.as_ref(),
-            next_attempt_at: next_at,
-        },
-    )?;
-    let last_error = error_message
-        .map(str::to_string)
-        .or_else(|| outcome.status.map(|s| format!("HTTP {s}")));
-    attempts::settle(
-        tx,
-        c.id,
-        &attempts::Settled {
+            request_body_sha256: self.body_sha256.as_deref(),
+            response_headers: &f.outcome.response_headers,
+            response_body: &self.response_body,
+            result: self.result.as_ref(),
+            next_attempt_at: self.next_at(),
+        }
+    }
+
+    fn settled(&self) -> attempts::Settled<'_> {
+        let next = self.finished.next;
+        attempts::Settled {
             status: next.status(),
-            next_attempt_at: next_at,
-            last_status_code: outcome.status,
+            next_attempt_at: self.next_at(),
+            last_status_code: self.finished.outcome.status,
             last_error: if next == Next::Succeeded {
                 None
             } else {
-                last_error.as_deref()
+                self.last_error.as_deref()
             },
-            now,
-        },
-    )?;
-    if let Some(r) = &result {
+            now: self.finished.done,
+        }
+    }
+}
+
+/// What an attempt causes beyond its own rows: the store's point-of-sale status, the rest of its order
+/// flow, and (when `health`) its hook's health.
+fn after_effects(tx: &Conn, f: &Finished, rows: &Rows<'_>, health: bool) -> Result<()> {
+    let (c, now) = (&f.claimed, f.done);
+    if let Some(r) = &rows.result {
         if let Some(online) = r.get("online").and_then(|v| v.as_bool()) {
             pos_status::set(tx, &c.store, online, now)?;
         }
     }
     let event = crate::catalog::EventType::parse("event_type", &c.event_type).ok();
-    if let Some(skip) = event.and_then(|e| super::flow::skips(e, result.as_ref(), next)) {
+    if let Some(skip) = event.and_then(|e| super::flow::skips(e, rows.result.as_ref(), f.next)) {
         super::flow::apply(tx, c.id, &skip, now)?;
     }
-    if let (Some(hook), Trigger::Live | Trigger::Resend) = (c.hook_id(), c.trigger) {
-        update_hook_health(tx, hook, outcome.status, now)?;
+    if let (true, Some(hook)) = (health, rows.counts_for_health()) {
+        update_hook_health(tx, hook, f.outcome.status, now)?;
     }
-    Ok(attempt_id)
+    Ok(())
 }
 
 /// 410 disables at once; five days of failures without a success disable too; any success clears the flag.

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::catalog::{EventType, Family};
+use crate::config::snapshot::Snapshot;
 use crate::domain::{Destination, RetryPreset};
 use crate::{Ctx, Result};
 
@@ -14,8 +15,15 @@ pub struct Route {
     pub retry: RetryPreset,
 }
 
-pub fn routes_for(ctx: &Ctx, event: EventType, store: &str, data: &Value) -> Result<Vec<Route>> {
-    let mut routes: Vec<Route> = crate::config::hooks::matching_hooks(ctx, event, store)?
+pub fn routes_for(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    event: EventType,
+    store: &str,
+    data: &Value,
+) -> Result<Vec<Route>> {
+    let mut routes: Vec<Route> = snap
+        .matching_hooks(ctx, event, store)?
         .into_iter()
         .map(|h| Route {
             dest: Destination::Hook(h.id.clone()),

@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 
 use problem::{from_error, problem};
 
-use crate::auth::tokens::require_token;
+use crate::auth::tokens::{require_token, require_tokens, Presented};
 use crate::auth::Permission;
 use crate::delivery::engine::batcher::Batcher;
 use crate::delivery::engine::outbox::{enqueue_batch, Enqueued, NewEvent};
@@ -36,14 +36,15 @@ pub const BODY_LIMIT: usize = 512 * 1024;
 struct Api {
     ctx: Arc<Ctx>,
     engine: Option<Engine>,
-    /// Commits accepted events in batches: a burst of requests shares one transaction.
-    intake: Arc<Batcher<NewEvent, Enqueued>>,
+    /// Checks tokens and commits accepted events in batches: a burst of requests shares one read of
+    /// the tokens and one transaction.
+    intake: Arc<Batcher<(Presented, NewEvent), Enqueued>>,
 }
 
 pub fn router(ctx: Arc<Ctx>, engine: Option<Engine>) -> crate::Result<Router> {
     let writer_ctx = ctx.clone();
-    let intake = Batcher::start("hookdesk-intake", "the event", 256, move |events| {
-        enqueue_batch(&writer_ctx, events, writer_ctx.now_ms())
+    let intake = Batcher::start("hookdesk-intake", "the event", 256, move |jobs| {
+        intake(&writer_ctx, jobs)
     })?;
     Ok(Router::new()
         .route("/v1/health", get(|| async { Json(json!({"ok": true})) }))
@@ -64,27 +65,71 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .then_some(token.trim())
 }
 
+/// The intake's batch: the tokens checked in one read, the events they allow enqueued together.
+fn intake(ctx: &Ctx, jobs: &[(Presented, NewEvent)]) -> Vec<crate::Result<Enqueued>> {
+    let presented: Vec<&Presented> = jobs.iter().map(|(p, _)| p).collect();
+    let allowed = match require_tokens(ctx, &presented, Permission::EmitEvents) {
+        Ok(a) => a,
+        Err(e) => {
+            let e = Arc::new(e);
+            return jobs.iter().map(|_| Err(shared_error(&e))).collect();
+        }
+    };
+    let events: Vec<NewEvent> = jobs
+        .iter()
+        .zip(&allowed)
+        .filter(|(_, ok)| ok.is_ok())
+        .map(|((_, ev), _)| ev.clone())
+        .collect();
+    let mut queued = enqueue_batch(ctx, &events, ctx.now_ms()).into_iter();
+    allowed
+        .into_iter()
+        .map(|ok| match ok {
+            Ok(_) => queued
+                .next()
+                .unwrap_or_else(|| Err(Error::Delivery("the event was not queued".into()))),
+            Err(e) => Err(e),
+        })
+        .collect()
+}
+
+/// One failure answered to every request of a batch: the same kind and text for each.
+fn shared_error(e: &crate::Error) -> crate::Error {
+    match e {
+        Error::Db(db) => Error::Db(db.clone()),
+        other => Error::Delivery(other.to_string()),
+    }
+}
+
 async fn post_event(State(api): State<Api>, headers: HeaderMap, body: Body) -> Response {
     let ctx = api.ctx.clone();
-    if let Err(e) = require_token(&ctx, bearer(&headers), Permission::EmitEvents) {
-        return from_error(&e);
-    }
+    let presented = match Presented::from_header(bearer(&headers)) {
+        Ok(p) => p,
+        Err(e) => return from_error(&e),
+    };
+    // A request refused before the intake still has its token checked first: a caller without a
+    // valid token learns nothing about the body rules.
+    let refuse =
+        |answer: Response| match require_token(&ctx, bearer(&headers), Permission::EmitEvents) {
+            Ok(_) => answer,
+            Err(e) => from_error(&e),
+        };
     let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
-            return problem(
+            return refuse(problem(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 &format!("the body may be at most {} KiB", BODY_LIMIT / 1024),
                 None,
-            )
+            ))
         }
     };
     let ev = match parse_event_body(&bytes) {
         Ok(ev) => ev,
-        Err(refusal) => return refusal.into_response(),
+        Err(refusal) => return refuse(refusal.into_response()),
     };
-    let stored = api.intake.submit(ev).await;
+    let stored = api.intake.submit((presented, ev)).await;
     ctx.storage.note(&stored);
     match stored {
         Ok(q) => {

@@ -11,7 +11,7 @@ mod tls;
 mod url;
 mod values;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -65,6 +65,8 @@ fn wait<F: Future>(fut: F) -> F::Output {
 pub struct PgConn {
     client: Client,
     statements: RefCell<HashMap<String, Statement>>,
+    /// Commit without waiting for the log to reach the disk (see [`super::Db::conn_relaxed`]).
+    relaxed: Cell<bool>,
 }
 
 impl PgConn {
@@ -92,7 +94,22 @@ impl PgConn {
         Ok(PgConn {
             client,
             statements: RefCell::new(HashMap::new()),
+            relaxed: Cell::new(false),
         })
+    }
+
+    pub fn set_relaxed(&self, relaxed: bool) {
+        self.relaxed.set(relaxed);
+    }
+
+    /// How this session ends a transaction: relaxed ones set `synchronous_commit` for that transaction
+    /// alone, in the same round trip as the commit.
+    pub fn commit_text(&self) -> &'static str {
+        if self.relaxed.get() {
+            "SET LOCAL synchronous_commit = off; COMMIT"
+        } else {
+            "COMMIT"
+        }
     }
 
     /// False once the server or the network ended the session; the pool then opens a new one.
