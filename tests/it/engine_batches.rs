@@ -48,6 +48,37 @@ fn each_event_in_a_batch_is_answered_on_its_own() {
 }
 
 #[test]
+fn a_batch_queues_its_events_in_the_order_they_came() {
+    let e = Eng::new();
+    e.hook(hook_input("http://127.0.0.1:9/h", &[EVENT]));
+    let batch: Vec<NewEvent> = (0..40)
+        .map(|i| {
+            let mut data = sample(EventType::parse("t", EVENT).unwrap());
+            data["seq"] = i.into();
+            NewEvent::parse(EVENT, "store-1", data, None, Some("order-1".into())).unwrap()
+        })
+        .collect();
+    let answers = enqueue_batch(&e.ctx, &batch, e.now());
+    assert!(answers.iter().all(|a| a.is_ok()), "{answers:?}");
+    // An ordered destination sends by delivery id: the ids must follow the batch's order.
+    let seqs: Vec<i64> = e
+        .ctx
+        .db
+        .conn()
+        .query_map(
+            "SELECT e.data FROM deliveries d JOIN events e ON e.id = d.event_row ORDER BY d.id",
+            hookdesk_core::args![],
+            |r| {
+                let data: String = r.get(0)?;
+                let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+                Ok(v["seq"].as_i64().unwrap())
+            },
+        )
+        .unwrap();
+    assert_eq!(seqs, (0..40).collect::<Vec<i64>>());
+}
+
+#[test]
 fn the_log_starts_over_while_commits_never_pause() {
     if crate::support::sqlite_only("the SQLite WAL checkpointer") {
         return;

@@ -207,6 +207,7 @@ impl Bench {
             .ingest(site, &running[0])
             .closed_loop(seqs, INGEST_CLIENTS, 0)
             .await?;
+        let ingested = started.elapsed();
         let done = watcher.until_succeeded(n, DRAIN_TIMEOUT).await?;
         for r in running {
             r.stop().await?;
@@ -219,7 +220,10 @@ impl Bench {
             .into());
         };
         let secs = done.duration_since(started).as_secs_f64();
-        eprintln!("{what}: all {n} delivered after {secs:.1} s");
+        eprintln!(
+            "{what}: {n} events ingested in {:.1} s, all delivered after {secs:.1} s",
+            ingested.as_secs_f64()
+        );
         Ok((n as f64 / secs, refused))
     }
 

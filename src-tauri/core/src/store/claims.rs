@@ -3,7 +3,7 @@
 //! is gone. How many a claim takes per destination is the engine's rule (`delivery/engine/claim.rs`).
 
 use crate::domain::{Destination, RetryPreset, Trigger};
-use crate::store::Conn;
+use crate::store::{Backend, Conn, Tx};
 use crate::Result;
 use crate::{any_id, args};
 
@@ -75,6 +75,43 @@ pub fn open_destinations(conn: &Conn) -> Result<Vec<Destination>> {
     .collect()
 }
 
+/// For each `(destination, limit)`, up to `limit` of its open deliveries due at `now`, as
+/// [`due_at`] reads them: `(destination, next_attempt_at, id)`. One statement for every destination
+/// on PostgreSQL, where each statement is a round trip; one each on SQLite, in-process.
+pub fn due_for(
+    conn: &Conn,
+    now: i64,
+    wanted: &[(Destination, i64)],
+) -> Result<Vec<(Destination, Option<i64>, i64)>> {
+    if conn.backend() == Backend::Sqlite || wanted.len() <= 1 {
+        let mut out = Vec::new();
+        for (dest, limit) in wanted {
+            for (at, id) in due_at(conn, dest, now, *limit)? {
+                out.push((dest.clone(), at, id));
+            }
+        }
+        return Ok(out);
+    }
+    let wanted: Vec<_> = wanted
+        .iter()
+        .map(|(dest, n)| serde_json::json!({"dest": dest.to_string(), "n": n}))
+        .collect();
+    conn.query_once(
+concat!(
+        "SELECT x.dest, d.next_attempt_at, d.id
+         FROM json_to_recordset(CAST(?2 AS json)) AS x(dest TEXT, n BIGINT)
+         CROSS JOIN LATERAL (
+            SELECT d.next_attempt_at, d.id FROM deliveries d
+            WHERE d.dest = x.dest AND d.status IN ('pending','failed') AND d.next_attempt_at <= ?1 AND ",
+        in_order!(),
+        "
+            ORDER BY d.next_attempt_at, d.id LIMIT x.n) AS d"
+    ),
+args![now, serde_json::Value::from(wanted).to_string()],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+)
+}
+
 /// Up to `limit` of a destination's open deliveries due at `now`, in due order and in order where
 /// ordering applies: `(next_attempt_at, id)`.
 pub fn due_at(
@@ -94,18 +131,9 @@ pub fn due_at(
     .collect()
 }
 
-/// A claimed delivery with its event, as [`claim`] reads it.
-macro_rules! claimed {
-    () => {
-        "SELECT d.id, d.dest, d.store, d.event_type, e.event_id, e.occurred_at, e.data, d.attempts,
-                d.retry_preset, d.retry_base, d.resend
-         FROM deliveries d JOIN events e ON e.id = d.event_row "
-    };
-}
-
 /// Takes deliveries for an attempt: in flight until `lease_until`, held by `worker` (README, Team
-/// mode). Answers them with their events, in id order. Two statements whatever the count: on
-/// PostgreSQL each statement is a round trip (README, Performance).
+/// mode). Answers them with their events, in id order. SQLite marks and reads them in two
+/// statements; PostgreSQL in one, since each statement is a round trip (README, Performance).
 pub fn claim(
     conn: &Conn,
     ids: &[i64],
@@ -117,56 +145,68 @@ pub fn claim(
         return Ok(Vec::new());
     }
     let ids = serde_json::Value::from(ids.to_vec()).to_string();
-    conn.prepare_cached(conn.pick(
-        "UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4
-         WHERE id IN (SELECT value FROM json_each(?1))",
-        // An array, not `IN (subquery)`: PostgreSQL keeps a prepared statement's plan, and a plan made
-        // while the table was small would scan it whole (README, Performance).
-        concat!(
+    if conn.backend() == Backend::Sqlite {
+        conn.prepare_cached(
             "UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4
-             WHERE id = ",
-            any_id!("?1")
-        ),
-    ))?
-    .execute(args![ids, lease_until, now, worker])?;
-    conn.prepare_cached(conn.pick(
-        concat!(
-            claimed!(),
-            "WHERE d.id IN (SELECT value FROM json_each(?1)) ORDER BY d.id"
-        ),
-        concat!(claimed!(), "WHERE d.id = ", any_id!("?1"), " ORDER BY d.id"),
-    ))?
-    .query_map(args![ids], |r| {
-        Ok(Claimed {
-            id: r.get(0)?,
-            dest: r.get(1)?,
-            store: r.get(2)?,
-            event_type: r.get(3)?,
-            event_id: r.get(4)?,
-            occurred_at: r.get(5)?,
-            data: r.get(6)?,
-            attempts: r.get(7)?,
-            // Only this version's presets are ever written; anything else retries on the standard one.
-            retry_preset: RetryPreset::parse("retry", &r.get::<_, String>(8)?).unwrap_or_default(),
-            retry_base: r.get(9)?,
-            trigger: if r.get::<_, bool>(10)? {
-                Trigger::Resend
-            } else {
-                Trigger::Live
-            },
-        })
-    })?
-    .collect()
+             WHERE id IN (SELECT value FROM json_each(?1))",
+        )?
+        .execute(args![ids, lease_until, now, worker])?;
+        return conn
+            .prepare_cached(
+                "SELECT d.id, d.dest, d.store, d.event_type, e.event_id, e.occurred_at, e.data, d.attempts,
+                        d.retry_preset, d.retry_base, d.resend
+                 FROM deliveries d JOIN events e ON e.id = d.event_row
+                 WHERE d.id IN (SELECT value FROM json_each(?1)) ORDER BY d.id",
+            )?
+            .query_map(args![ids], read_claimed)?
+            .collect();
+    }
+    // Ids as arrays, not `IN (subquery)`: PostgreSQL keeps a prepared statement's plan, and one made
+    // while a table was small would scan it whole once it has grown.
+    conn.query_once(
+concat!(
+        "WITH c AS (
+            UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4
+            WHERE id = ",
+        any_id!("?1"),
+        "
+            RETURNING id, dest, store, event_type, event_row, attempts, retry_preset, retry_base, resend)
+         SELECT c.id, c.dest, c.store, c.event_type, e.event_id, e.occurred_at, e.data, c.attempts,
+                c.retry_preset, c.retry_base, c.resend
+         FROM c JOIN events e ON e.id = c.event_row
+         WHERE e.id = ANY(ARRAY(SELECT event_row FROM c)) ORDER BY c.id"
+    ),
+args![ids, lease_until, now, worker], read_claimed,
+)
 }
 
-/// Makes the claims of one database's workers one at a time, until the transaction ends: a hook's
-/// limit and an order's sequence are conditions over many rows, which row locks alone cannot keep
-/// (docs/architecture.md, Team mode). SQLite's write lock already does this.
-pub fn serialize_claims(conn: &Conn) -> Result<()> {
-    if conn.backend() == super::Backend::Postgres {
-        conn.execute_batch("SELECT pg_advisory_xact_lock(7158253)")?;
-    }
-    Ok(())
+fn read_claimed(r: &crate::store::Row) -> Result<Claimed> {
+    Ok(Claimed {
+        id: r.get(0)?,
+        dest: r.get(1)?,
+        store: r.get(2)?,
+        event_type: r.get(3)?,
+        event_id: r.get(4)?,
+        occurred_at: r.get(5)?,
+        data: r.get(6)?,
+        attempts: r.get(7)?,
+        // Only this version's presets are ever written; anything else retries on the standard one.
+        retry_preset: RetryPreset::parse("retry", &r.get::<_, String>(8)?).unwrap_or_default(),
+        retry_base: r.get(9)?,
+        trigger: if r.get::<_, bool>(10)? {
+            Trigger::Resend
+        } else {
+            Trigger::Live
+        },
+    })
+}
+
+/// Opens the claim's transaction. On PostgreSQL it also makes the claims of one database's workers
+/// one at a time, until the transaction ends: a hook's limit and an order's sequence are conditions
+/// over many rows, which row locks alone cannot keep (docs/architecture.md, Team mode). SQLite's
+/// write lock already does this.
+pub fn begin_claims(conn: &Conn) -> Result<Tx<'_>> {
+    conn.transaction_with(conn.pick("", "SELECT pg_advisory_xact_lock(7158253)"))
 }
 
 /// Requests under way per destination from every worker on the database: claimed, lease not lapsed.

@@ -95,6 +95,23 @@ impl Conn {
         rows.iter().map(&mut f).collect()
     }
 
+    /// As [`Conn::query_map`], for a statement whose best plan depends on how large its tables have
+    /// grown (the engine's batch statements): PostgreSQL plans it for this execution alone instead of
+    /// keeping a prepared plan. SQLite plans every statement against the current tables anyway.
+    pub fn query_once<T>(
+        &self,
+        sql: &str,
+        args: &[Value],
+        mut f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let rows = match &self.0 {
+            Inner::Sqlite(c) => sqlite::query(c, sql, args)?,
+            Inner::Postgres(c) => c.query_once(sql, args)?,
+            Inner::Unavailable => return Err(unreachable().into()),
+        };
+        rows.iter().map(&mut f).collect()
+    }
+
     /// The first row, read by `f`; no row is an error of kind [`DbErrorKind::NoRows`].
     pub fn query_row<T>(
         &self,
@@ -148,6 +165,19 @@ impl Conn {
     /// A transaction that takes the write lock only when it first writes.
     pub fn transaction_deferred(&self) -> Result<Tx<'_>> {
         self.execute_batch("BEGIN")?;
+        Ok(Tx {
+            conn: self,
+            done: false,
+        })
+    }
+
+    /// A deferred transaction whose first statements (`then`, without arguments) go in the same round
+    /// trip as its `BEGIN`.
+    pub fn transaction_with(&self, then: &str) -> Result<Tx<'_>> {
+        if then.is_empty() {
+            return self.transaction_deferred();
+        }
+        self.execute_batch(&format!("BEGIN; {then}"))?;
         Ok(Tx {
             conn: self,
             done: false,

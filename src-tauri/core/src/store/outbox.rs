@@ -46,36 +46,103 @@ pub fn insert_event(conn: &Conn, ev: &NewEventRow<'_>) -> Result<Option<i64>> {
     .transpose()
 }
 
-/// Writes many events; answers each one's row id, or `None` where its idempotency key is taken (by an
-/// earlier event, or one earlier in `rows`). SQLite writes in-process, so it goes row by row; PostgreSQL
-/// takes the whole batch in one statement, since each statement is a round trip (README, Performance).
-pub fn insert_events(conn: &Conn, rows: &[NewEventRow<'_>]) -> Result<Vec<Option<i64>>> {
-    if conn.backend() == Backend::Sqlite || rows.len() == 1 {
-        return rows.iter().map(|ev| insert_event(conn, ev)).collect();
+/// An event with the deliveries it gets, as ingest writes them.
+#[derive(Debug, Clone)]
+pub struct NewEntry<'a> {
+    pub event: NewEventRow<'a>,
+    pub routes: Vec<Routed<'a>>,
+}
+
+/// One destination of a [`NewEntry`]: a pending delivery due at the event's time.
+#[derive(Debug, Clone, Copy)]
+pub struct Routed<'a> {
+    pub dest: &'a Destination,
+    /// Waits while an earlier delivery to the same destination with the same order key is unfinished.
+    pub ordered: bool,
+    pub retry: RetryPreset,
+}
+
+/// Writes events and their pending deliveries; answers each event's row id, or `None` where its
+/// idempotency key is taken (by an earlier event, or one earlier in `entries`), which writes no
+/// delivery. SQLite writes in-process, row by row; PostgreSQL takes the whole batch in one statement,
+/// since each statement is a round trip (README, Performance). Deliveries get ids in the entries'
+/// order, which ordered destinations rely on.
+pub fn insert_entries(conn: &Conn, entries: &[NewEntry<'_>]) -> Result<Vec<Option<i64>>> {
+    if conn.backend() == Backend::Sqlite || entries.len() == 1 {
+        return entries
+            .iter()
+            .map(|en| {
+                let row = insert_event(conn, &en.event)?;
+                if let Some(row) = row {
+                    for r in &en.routes {
+                        insert_delivery(conn, &delivery(row, &en.event, r))?;
+                    }
+                }
+                Ok(row)
+            })
+            .collect();
     }
-    let batch: Vec<_> = rows
+    let events: Vec<_> = entries
         .iter()
-        .map(|ev| {
+        .map(|en| {
+            let ev = &en.event;
             json!({"event_id": ev.event_id, "type": ev.event_type, "store": ev.store,
                    "occurred_at": ev.occurred_at, "data": ev.data, "idem_key": ev.idem_key,
                    "order_key": ev.order_key})
         })
         .collect();
-    let ids: HashMap<String, i64> = conn
-        .prepare_cached(
-            "INSERT INTO events (event_id, type, store, occurred_at, data, idem_key, order_key, created_at)
-             SELECT r.event_id, r.type, r.store, r.occurred_at, r.data, r.idem_key, r.order_key, r.occurred_at
-             FROM json_populate_recordset(NULL::events, CAST(?1 AS json)) AS r
-             ON CONFLICT (idem_key) DO NOTHING RETURNING event_id, id",
-        )?
-        .query_map(args![serde_json::Value::from(batch).to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<Result<_>>()?;
-    Ok(rows
+    let deliveries: Vec<_> = entries
         .iter()
-        .map(|ev| ids.get(ev.event_id).copied())
+        .flat_map(|en| en.routes.iter().map(move |r| (&en.event, r)))
+        .map(|(ev, r)| {
+            json!({"event_id": ev.event_id, "dest": r.dest.to_string(), "hook_id": r.dest.hook_id(),
+                   "ordered": i64::from(r.ordered), "retry_preset": r.retry.as_str()})
+        })
+        .collect();
+    let ids: HashMap<String, i64> = conn
+        .query_once(
+            "WITH ev AS (
+                INSERT INTO events (event_id, type, store, occurred_at, data, idem_key, order_key, created_at)
+                SELECT r.event_id, r.type, r.store, r.occurred_at, r.data, r.idem_key, r.order_key, r.occurred_at
+                FROM json_populate_recordset(NULL::events, CAST(?1 AS json)) AS r
+                ON CONFLICT (idem_key) DO NOTHING RETURNING id, event_id, type, store, order_key, occurred_at
+             ), dl AS (
+                INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, order_key, ordered,
+                                        retry_preset, status, next_attempt_at, created_at, updated_at)
+                SELECT ev.id, r.dest, r.hook_id, ev.store, ev.type, ev.order_key, r.ordered, r.retry_preset,
+                       'pending', ev.occurred_at, ev.occurred_at, ev.occurred_at
+                FROM ROWS FROM (json_to_recordset(CAST(?2 AS json))
+                         AS (event_id TEXT, dest TEXT, hook_id TEXT, ordered BIGINT, retry_preset TEXT))
+                     WITH ORDINALITY AS r(event_id, dest, hook_id, ordered, retry_preset, n)
+                JOIN ev ON ev.event_id = r.event_id
+                ORDER BY r.n
+             )
+             SELECT event_id, id FROM ev",
+            args![
+                serde_json::Value::from(events).to_string(),
+                serde_json::Value::from(deliveries).to_string()
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .into_iter()
+        .collect();
+    Ok(entries
+        .iter()
+        .map(|en| ids.get(en.event.event_id).copied())
         .collect())
+}
+
+fn delivery<'a>(row: i64, ev: &NewEventRow<'a>, r: &Routed<'a>) -> NewDelivery<'a> {
+    NewDelivery {
+        event_row: row,
+        dest: r.dest,
+        store: ev.store,
+        event_type: ev.event_type,
+        order_key: ev.order_key,
+        ordered: r.ordered,
+        retry: r.retry,
+        now: ev.occurred_at,
+    }
 }
 
 /// One pending delivery of an event to a destination.
@@ -114,35 +181,6 @@ pub fn insert_delivery(conn: &Conn, d: &NewDelivery<'_>) -> Result<i64> {
         ],
         |row| row.get(0),
     )
-}
-
-/// Writes many pending deliveries, each due at once; row by row on SQLite, in one statement on
-/// PostgreSQL (see [`insert_events`]).
-pub fn insert_deliveries(conn: &Conn, rows: &[NewDelivery<'_>]) -> Result<()> {
-    if conn.backend() == Backend::Sqlite || rows.len() == 1 {
-        for d in rows {
-            insert_delivery(conn, d)?;
-        }
-        return Ok(());
-    }
-    let batch: Vec<_> = rows
-        .iter()
-        .map(|d| {
-            json!({"event_row": d.event_row, "dest": d.dest.to_string(), "hook_id": d.dest.hook_id(),
-                   "store": d.store, "event_type": d.event_type, "order_key": d.order_key,
-                   "ordered": i64::from(d.ordered), "retry_preset": d.retry.as_str(),
-                   "next_attempt_at": d.now})
-        })
-        .collect();
-    conn.prepare_cached(
-        "INSERT INTO deliveries (event_row, dest, hook_id, store, event_type, order_key, ordered, retry_preset,
-                                 status, next_attempt_at, created_at, updated_at)
-         SELECT r.event_row, r.dest, r.hook_id, r.store, r.event_type, r.order_key, r.ordered, r.retry_preset,
-                'pending', r.next_attempt_at, r.next_attempt_at, r.next_attempt_at
-         FROM json_populate_recordset(NULL::deliveries, CAST(?1 AS json)) AS r",
-    )?
-    .execute(args![serde_json::Value::from(batch).to_string()])?;
-    Ok(())
 }
 
 /// The event an idempotency key already queued: its id and how many deliveries it has.

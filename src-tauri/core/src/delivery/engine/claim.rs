@@ -24,8 +24,7 @@ pub fn claim_due(
 ) -> Result<Vec<Claimed>> {
     // A claim lost in a power cut only sends the delivery again: no sync needed.
     let conn = ctx.db.conn_relaxed();
-    let tx = conn.transaction_deferred()?;
-    claims::serialize_claims(&tx)?;
+    let tx = claims::begin_claims(&conn)?;
     // On a shared database every worker's requests count against a destination's limit (README, Team
     // mode); this engine's own count stands where it is higher (attempts not yet recorded).
     let mut busy = in_flight.clone();
@@ -59,14 +58,17 @@ fn due_ids(
     for (dest, at, id) in claims::lapsed(tx, now)? {
         due.entry(dest).or_default().push((at, id));
     }
-    for dest in claims::open_destinations(tx)? {
-        let free = free_slots(&dest);
-        // Test sends are sent by their caller, never by the engine.
-        if free <= 0 || dest.is_test() {
-            continue;
-        }
-        let rows = claims::due_at(tx, &dest, now, free)?;
-        due.entry(dest).or_default().extend(rows);
+    // Test sends are sent by their caller, never by the engine.
+    let wanted: Vec<(Destination, i64)> = claims::open_destinations(tx)?
+        .into_iter()
+        .map(|dest| {
+            let free = free_slots(&dest);
+            (dest, free)
+        })
+        .filter(|(dest, free)| *free > 0 && !dest.is_test())
+        .collect();
+    for (dest, at, id) in claims::due_for(tx, now, &wanted)? {
+        due.entry(dest).or_default().push((at, id));
     }
     let mut ids = Vec::new();
     for (dest, mut rows) in due {

@@ -153,10 +153,11 @@ fn insert_events(tx: &Conn, batch: &[ToWrite<'_>], now: i64) -> Result<Vec<Resul
             serde_json::to_string(&p.ev.data).map_err(|e| Error::invalid("data", e.to_string()))
         })
         .collect();
-    let mut rows = Vec::with_capacity(batch.len());
+    let mut entries = Vec::with_capacity(batch.len());
     for ((p, id), data) in batch.iter().zip(&ids).zip(&data) {
-        if let Ok(data) = data {
-            rows.push(outbox::NewEventRow {
+        let Ok(data) = data else { continue };
+        entries.push(outbox::NewEntry {
+            event: outbox::NewEventRow {
                 event_id: id,
                 event_type: p.ev.event_type.name(),
                 store: &p.ev.store,
@@ -164,51 +165,38 @@ fn insert_events(tx: &Conn, batch: &[ToWrite<'_>], now: i64) -> Result<Vec<Resul
                 data,
                 idem_key: p.ev.key.as_deref(),
                 order_key: p.ev.order_key.as_deref(),
-            });
-        }
+            },
+            routes: p
+                .routes
+                .iter()
+                .map(|r| outbox::Routed {
+                    dest: &r.dest,
+                    // The order-injection flow (is_online, validate_order, new_order) only makes sense
+                    // in sequence, whatever the hook's ordering setting: a new_order must not overtake
+                    // the check that may cancel it.
+                    ordered: r.ordered || p.ev.event_type.family() == Family::OrderInjection,
+                    retry: r.retry,
+                })
+                .collect(),
+        });
     }
-    let mut inserted = outbox::insert_events(tx, &rows)?.into_iter();
-    let mut deliveries = Vec::new();
+    let mut inserted = outbox::insert_entries(tx, &entries)?.into_iter();
     let mut answers = Vec::with_capacity(batch.len());
-    let mut repeated = Vec::new();
-    for ((p, id), data) in batch.iter().zip(ids).zip(data) {
+    for ((p, id), data) in batch.iter().zip(&ids).zip(data) {
         if let Err(e) = data {
             answers.push(Err(e));
             continue;
         }
-        let Some(row) = inserted.next().flatten() else {
-            // The same key earlier in this batch, or committed since it was planned: answered once
-            // this batch's deliveries are written, so the count includes them.
-            repeated.push(answers.len());
-            answers.push(Err(Error::Conflict("the idempotency key is in use".into())));
-            continue;
-        };
-        for r in &p.routes {
-            deliveries.push(outbox::NewDelivery {
-                event_row: row,
-                dest: &r.dest,
-                store: &p.ev.store,
-                event_type: p.ev.event_type.name(),
-                order_key: p.ev.order_key.as_deref(),
-                // The order-injection flow (is_online, validate_order, new_order) only makes sense in
-                // sequence, whatever the hook's ordering setting: a new_order must not overtake the
-                // check that may cancel it.
-                ordered: r.ordered || p.ev.event_type.family() == Family::OrderInjection,
-                retry: r.retry,
-                now,
-            });
-        }
-        answers.push(Ok(Enqueued {
-            event_id: id,
-            deliveries: p.routes.len(),
-            duplicate: false,
-        }));
-    }
-    outbox::insert_deliveries(tx, &deliveries)?;
-    for at in repeated {
-        if let Some(found) = by_key(tx, batch[at].ev.key.as_deref())? {
-            answers[at] = Ok(found);
-        }
+        answers.push(match inserted.next().flatten() {
+            Some(_) => Ok(Enqueued {
+                event_id: id.clone(),
+                deliveries: p.routes.len(),
+                duplicate: false,
+            }),
+            // The same key earlier in this batch, or committed since it was planned.
+            None => by_key(tx, p.ev.key.as_deref())?
+                .ok_or_else(|| Error::Conflict("the idempotency key is in use".into())),
+        });
     }
     Ok(answers)
 }

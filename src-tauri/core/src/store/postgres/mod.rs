@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Wake};
 
 use tokio_postgres::error::SqlState;
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Statement};
 
 pub use self::url::DatabaseUrl;
@@ -141,6 +141,36 @@ impl PgConn {
         let stmt = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
         let rows = wait(self.client.query(&stmt, &params)).map_err(db_error)?;
+        rows.iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| r.try_get::<_, Value>(i).map_err(db_error))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(Row)
+            })
+            .collect()
+    }
+
+    /// Runs a statement unprepared, planned for this execution alone, in one round trip. For the
+    /// batch statements: a prepared statement's plan is kept, and one made while a table was still
+    /// small would scan it whole once it has grown (docs/architecture.md, Storage backends).
+    pub fn query_once(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
+        let typed: Vec<(&(dyn ToSql + Sync), Type)> = args
+            .iter()
+            .map(|a| {
+                let ty = match a {
+                    Value::Int(_) => Type::INT8,
+                    Value::Real(_) => Type::FLOAT8,
+                    Value::Text(_) => Type::TEXT,
+                    Value::Blob(_) => Type::BYTEA,
+                    // The server takes a NULL's type from where it is used.
+                    Value::Null => Type::UNKNOWN,
+                };
+                (a as &(dyn ToSql + Sync), ty)
+            })
+            .collect();
+        let rows =
+            wait(self.client.query_typed(&dialect::translate(sql), &typed)).map_err(db_error)?;
         rows.iter()
             .map(|r| {
                 (0..r.len())
