@@ -85,14 +85,9 @@ impl Conn {
         &self,
         sql: &str,
         args: &[Value],
-        mut f: impl FnMut(&Row) -> Result<T>,
+        f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let rows = match &self.0 {
-            Inner::Sqlite(c) => sqlite::query(c, sql, args)?,
-            Inner::Postgres(c) => c.query(sql, args)?,
-            Inner::Unavailable => return Err(unreachable().into()),
-        };
-        rows.iter().map(&mut f).collect()
+        self.rows(sql, args, false, f)
     }
 
     /// As [`Conn::query_map`], for a statement whose best plan depends on how large its tables have
@@ -102,11 +97,22 @@ impl Conn {
         &self,
         sql: &str,
         args: &[Value],
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.rows(sql, args, true, f)
+    }
+
+    fn rows<T>(
+        &self,
+        sql: &str,
+        args: &[Value],
+        once: bool,
         mut f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
         let rows = match &self.0 {
             Inner::Sqlite(c) => sqlite::query(c, sql, args)?,
-            Inner::Postgres(c) => c.query_once(sql, args)?,
+            Inner::Postgres(c) if once => c.query_once(sql, args)?,
+            Inner::Postgres(c) => c.query(sql, args)?,
             Inner::Unavailable => return Err(unreachable().into()),
         };
         rows.iter().map(&mut f).collect()

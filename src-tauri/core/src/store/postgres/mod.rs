@@ -141,14 +141,7 @@ impl PgConn {
         let stmt = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
         let rows = wait(self.client.query(&stmt, &params)).map_err(db_error)?;
-        rows.iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| r.try_get::<_, Value>(i).map_err(db_error))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(Row)
-            })
-            .collect()
+        values(&rows)
     }
 
     /// Runs a statement unprepared, planned for this execution alone, in one round trip. For the
@@ -171,19 +164,24 @@ impl PgConn {
             .collect();
         let rows =
             wait(self.client.query_typed(&dialect::translate(sql), &typed)).map_err(db_error)?;
-        rows.iter()
-            .map(|r| {
-                (0..r.len())
-                    .map(|i| r.try_get::<_, Value>(i).map_err(db_error))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map(Row)
-            })
-            .collect()
+        values(&rows)
     }
 
     pub fn batch(&self, sql: &str) -> Result<(), DbError> {
         wait(self.client.batch_execute(sql)).map_err(db_error)
     }
+}
+
+/// The driver's rows as [`Row`]s of [`Value`]s.
+fn values(rows: &[tokio_postgres::Row]) -> Result<Vec<Row>, DbError> {
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| r.try_get::<_, Value>(i).map_err(db_error))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Row)
+        })
+        .collect()
 }
 
 /// PostgreSQL's error, classified for the rest of the core.
