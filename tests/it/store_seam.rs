@@ -217,3 +217,64 @@ fn a_store_id_holding_a_nul_is_no_store_on_either_backend() {
         None
     );
 }
+
+/// On PostgreSQL a transaction's `BEGIN` travels with its first statement: that statement must still
+/// run inside the transaction, so a rollback takes it back.
+#[test]
+fn a_transaction_holds_its_first_statement_until_it_commits() {
+    let e = env();
+    let db = &e.ctx.db;
+    let count = || -> i64 {
+        db.read()
+            .query_row("SELECT COUNT(*) FROM stores", hookdesk_core::args![], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    let insert = "INSERT INTO stores (id, name, created_at, updated_at) VALUES (?1, 'S', 1, 1)";
+    {
+        let conn = db.conn();
+        let tx = conn.transaction_deferred().unwrap();
+        tx.execute(insert, hookdesk_core::args!["rolled-back"])
+            .unwrap();
+        assert_eq!(count(), 0, "another session sees nothing before the commit");
+    }
+    assert_eq!(
+        count(),
+        0,
+        "dropping the transaction took its first statement back"
+    );
+    {
+        let conn = db.conn();
+        let tx = conn.transaction_deferred().unwrap();
+        tx.commit().unwrap();
+        // An empty transaction leaves the session outside any transaction: this commits on its own.
+        conn.execute(insert, hookdesk_core::args!["kept"]).unwrap();
+    }
+    assert_eq!(count(), 1);
+}
+
+#[test]
+fn statements_sent_together_are_answered_each_in_turn() {
+    let e = env();
+    add_store(&e, "store-1");
+    add_store(&e, "store-2");
+    let conn = e.ctx.db.conn();
+    let answers = conn
+        .query_all(&[
+            ("SELECT id FROM stores ORDER BY id", hookdesk_core::args![]),
+            (
+                "SELECT COUNT(*) FROM stores WHERE id = ?1",
+                hookdesk_core::args!["store-2"],
+            ),
+            (
+                "SELECT id FROM stores WHERE id = ?1",
+                hookdesk_core::args!["none"],
+            ),
+        ])
+        .unwrap();
+    let ids: Vec<String> = answers[0].iter().map(|r| r.get(0).unwrap()).collect();
+    assert_eq!(ids, ["store-1", "store-2"]);
+    assert_eq!(answers[1][0].get::<_, i64>(0).unwrap(), 1);
+    assert!(answers[2].is_empty());
+}

@@ -95,15 +95,41 @@ pub fn settle(conn: &Conn, delivery_id: i64, s: &Settled<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Writes many attempts and settles their deliveries: row by row on SQLite (in-process), in one
-/// statement on PostgreSQL, where each statement is a round trip (README, Performance).
-pub fn record_many(conn: &Conn, items: &[(NewAttempt<'_>, i64, Settled<'_>)]) -> Result<()> {
+/// The batch form of [`insert`] and [`settle`] on PostgreSQL: `?1` the attempts and `?2` the
+/// deliveries' new states as JSON arrays, `?3` the deliveries' ids, probed by key.
+const RECORD_MANY: &str = concat!(
+    "WITH settled AS (
+        UPDATE deliveries AS d SET status = r.status, attempts = d.attempts + 1,
+               next_attempt_at = r.next_attempt_at, lease_until = NULL,
+               last_status_code = r.last_status_code, last_error = r.last_error, updated_at = r.updated_at
+        FROM json_populate_recordset(NULL::deliveries, CAST(?2 AS json)) AS r
+        WHERE d.id = r.id AND d.id = ",
+    any_id!("?3"),
+    "
+        RETURNING d.id)
+     INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
+                           error_message, request_url, request_headers, request_body_sha256, response_headers,
+                           response_body, result, next_attempt_at)
+     SELECT r.delivery_id, r.trigger, r.number, r.started_at, r.latency_ms, r.status_code, r.error_kind,
+            r.error_message, r.request_url, r.request_headers, r.request_body_sha256, r.response_headers,
+            r.response_body, r.result, r.next_attempt_at
+     FROM json_populate_recordset(NULL::attempts, CAST(?1 AS json)) AS r"
+);
+
+/// Writes many attempts and settles their deliveries, and clears the failing flag of `cleared` (hooks
+/// that only succeeded in this batch): row by row on SQLite (in-process), in one round trip on
+/// PostgreSQL, where each statement is one (README, Performance).
+pub fn record_many(
+    conn: &Conn,
+    items: &[(NewAttempt<'_>, i64, Settled<'_>)],
+    cleared: &[&str],
+) -> Result<()> {
     if conn.backend() == Backend::Sqlite || items.len() == 1 {
         for (a, delivery, s) in items {
             insert(conn, a)?;
             settle(conn, *delivery, s)?;
         }
-        return Ok(());
+        return super::hook_health::clear_failing_all(conn, cleared);
     }
     let attempts: Vec<_> = items
         .iter()
@@ -129,33 +155,16 @@ pub fn record_many(conn: &Conn, items: &[(NewAttempt<'_>, i64, Settled<'_>)]) ->
             })
         })
         .collect();
-    // The deliveries by an array of ids, so the primary key is probed whatever plan the server cached.
-    conn.query_once(
-concat!(
-        "WITH settled AS (
-            UPDATE deliveries AS d SET status = r.status, attempts = d.attempts + 1,
-                   next_attempt_at = r.next_attempt_at, lease_until = NULL,
-                   last_status_code = r.last_status_code, last_error = r.last_error, updated_at = r.updated_at
-            FROM json_populate_recordset(NULL::deliveries, CAST(?2 AS json)) AS r
-            WHERE d.id = r.id AND d.id = ",
-        any_id!("?3"),
-        "
-            RETURNING d.id)
-         INSERT INTO attempts (delivery_id, trigger, number, started_at, latency_ms, status_code, error_kind,
-                               error_message, request_url, request_headers, request_body_sha256, response_headers,
-                               response_body, result, next_attempt_at)
-         SELECT r.delivery_id, r.trigger, r.number, r.started_at, r.latency_ms, r.status_code, r.error_kind,
-                r.error_message, r.request_url, r.request_headers, r.request_body_sha256, r.response_headers,
-                r.response_body, r.result, r.next_attempt_at
-         FROM json_populate_recordset(NULL::attempts, CAST(?1 AS json)) AS r"
-    ),
-args![
+    let record = args![
         serde_json::Value::from(attempts).to_string(),
         serde_json::Value::from(settled).to_string(),
         serde_json::Value::from(ids).to_string()
-    ],
-|_| Ok(()),
-)?;
+    ];
+    let clear = args![serde_json::Value::from(cleared.to_vec()).to_string()];
+    conn.query_all(&[
+        (RECORD_MANY, record),
+        (super::hook_health::CLEAR_FAILING_ALL, clear),
+    ])?;
     Ok(())
 }
 

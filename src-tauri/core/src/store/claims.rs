@@ -46,33 +46,65 @@ macro_rules! in_order {
 
 /// In-flight rows whose lease lapsed (their engine died mid-send), in order where ordering applies:
 /// `(destination, next_attempt_at, id)`.
-pub fn lapsed(conn: &Conn, now: i64) -> Result<Vec<(Destination, Option<i64>, i64)>> {
-    conn.prepare_cached(concat!(
-        "SELECT d.dest, d.next_attempt_at, d.id FROM deliveries d INDEXED BY deliveries_leased
-             WHERE d.status = 'delivering' AND d.lease_until <= ?1 AND ",
-        in_order!()
-    ))?
-    .query_map(args![now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-    .collect()
-}
+const LAPSED: &str = concat!(
+    "SELECT d.dest, d.next_attempt_at, d.id FROM deliveries d INDEXED BY deliveries_leased
+         WHERE d.status = 'delivering' AND d.lease_until <= ?1 AND ",
+    in_order!()
+);
 
 /// The destinations with open (pending or retrying) work, one index probe each rather than a scan of
-/// the backlog.
-pub fn open_destinations(conn: &Conn) -> Result<Vec<Destination>> {
-    conn.prepare_cached(
-        // Without table statistics the planner walks deliveries_status and sorts: every pending row,
-        // for every destination. Naming the index keeps this a probe per destination.
-        "WITH RECURSIVE ds(dest) AS (
-            SELECT (SELECT dest FROM deliveries INDEXED BY deliveries_open
-                    WHERE status IN ('pending','failed') ORDER BY dest LIMIT 1)
-            UNION ALL
-            SELECT (SELECT dest FROM deliveries INDEXED BY deliveries_open
-                    WHERE status IN ('pending','failed') AND dest > ds.dest ORDER BY dest LIMIT 1)
-            FROM ds WHERE ds.dest IS NOT NULL
-         ) SELECT dest FROM ds WHERE dest IS NOT NULL",
-    )?
-    .query_map(args![], |r| r.get(0))?
-    .collect()
+/// the backlog. Without table statistics the planner walks deliveries_status and sorts: every pending
+/// row, for every destination. Naming the index keeps this a probe per destination.
+const OPEN_DESTINATIONS: &str = "WITH RECURSIVE ds(dest) AS (
+        SELECT (SELECT dest FROM deliveries INDEXED BY deliveries_open
+                WHERE status IN ('pending','failed') ORDER BY dest LIMIT 1)
+        UNION ALL
+        SELECT (SELECT dest FROM deliveries INDEXED BY deliveries_open
+                WHERE status IN ('pending','failed') AND dest > ds.dest ORDER BY dest LIMIT 1)
+        FROM ds WHERE ds.dest IS NOT NULL
+     ) SELECT dest FROM ds WHERE dest IS NOT NULL";
+
+/// Requests under way per destination from every worker on the database: claimed, lease not lapsed.
+const IN_FLIGHT: &str = "SELECT dest, COUNT(*) FROM deliveries
+     WHERE status = 'delivering' AND lease_until > ?1 GROUP BY dest";
+
+/// What a claim looks at before it chooses (see [`survey`]).
+#[derive(Debug, Default)]
+pub struct Survey {
+    /// Requests under way per destination from every worker; asked only of a shared database.
+    pub in_flight: Vec<(String, usize)>,
+    /// `(destination, next_attempt_at, id)` of in-flight rows whose lease lapsed.
+    pub lapsed: Vec<(Destination, Option<i64>, i64)>,
+    /// Destinations with open work.
+    pub open: Vec<Destination>,
+}
+
+/// The reads a claim starts with, together: one round trip on PostgreSQL, where the requests of
+/// every worker count (README, Team mode).
+pub fn survey(conn: &Conn, now: i64) -> Result<Survey> {
+    let now = args![now];
+    let team = conn.backend() == Backend::Postgres;
+    let mut statements: Vec<(&str, &[crate::store::Value])> =
+        vec![(LAPSED, now), (OPEN_DESTINATIONS, args![])];
+    if team {
+        statements.push((IN_FLIGHT, now));
+    }
+    let mut answers = conn.query_all(&statements)?.into_iter();
+    let mut next = || answers.next().unwrap_or_default();
+    let lapsed = next()
+        .iter()
+        .map(|r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .collect::<Result<_>>()?;
+    let open = next().iter().map(|r| r.get(0)).collect::<Result<_>>()?;
+    let in_flight = next()
+        .iter()
+        .map(|r| Ok((r.get::<_, String>(0)?, r.get::<_, usize>(1)?)))
+        .collect::<Result<_>>()?;
+    Ok(Survey {
+        in_flight,
+        lapsed,
+        open,
+    })
 }
 
 /// For each `(destination, limit)`, up to `limit` of its open deliveries due at `now`, as
@@ -96,7 +128,7 @@ pub fn due_for(
         .iter()
         .map(|(dest, n)| serde_json::json!({"dest": dest.to_string(), "n": n}))
         .collect();
-    conn.query_once(
+    conn.query_map(
 concat!(
         "SELECT x.dest, d.next_attempt_at, d.id
          FROM json_to_recordset(CAST(?2 AS json)) AS x(dest TEXT, n BIGINT)
@@ -163,7 +195,7 @@ pub fn claim(
     }
     // Ids as arrays, not `IN (subquery)`: PostgreSQL keeps a prepared statement's plan, and one made
     // while a table was small would scan it whole once it has grown.
-    conn.query_once(
+    conn.query_map(
 concat!(
         "WITH c AS (
             UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4
@@ -206,17 +238,13 @@ fn read_claimed(r: &crate::store::Row) -> Result<Claimed> {
 /// over many rows, which row locks alone cannot keep (docs/architecture.md, Team mode). SQLite's
 /// write lock already does this.
 pub fn begin_claims(conn: &Conn) -> Result<Tx<'_>> {
-    conn.transaction_with(conn.pick("", "SELECT pg_advisory_xact_lock(7158253)"))
-}
-
-/// Requests under way per destination from every worker on the database: claimed, lease not lapsed.
-pub fn in_flight(conn: &Conn, now: i64) -> Result<Vec<(String, usize)>> {
-    conn.query_map(
-        "SELECT dest, COUNT(*) FROM deliveries
-         WHERE status = 'delivering' AND lease_until > ?1 GROUP BY dest",
-        args![now],
-        |r| Ok((r.get::<_, String>(0)?, r.get::<_, usize>(1)?)),
-    )
+    conn.transaction_with(conn.pick(
+        "",
+        concat!(
+            "SELECT pg_advisory_xact_lock(7158253); ",
+            crate::by_key_only!()
+        ),
+    ))
 }
 
 /// The earliest time any pending or retrying delivery falls due, or an in-flight one's lease lapses.

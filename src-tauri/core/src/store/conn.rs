@@ -85,37 +85,27 @@ impl Conn {
         &self,
         sql: &str,
         args: &[Value],
-        f: impl FnMut(&Row) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        self.rows(sql, args, false, f)
-    }
-
-    /// As [`Conn::query_map`], for a statement whose best plan depends on how large its tables have
-    /// grown (the engine's batch statements): PostgreSQL plans it for this execution alone instead of
-    /// keeping a prepared plan. SQLite plans every statement against the current tables anyway.
-    pub fn query_once<T>(
-        &self,
-        sql: &str,
-        args: &[Value],
-        f: impl FnMut(&Row) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        self.rows(sql, args, true, f)
-    }
-
-    fn rows<T>(
-        &self,
-        sql: &str,
-        args: &[Value],
-        once: bool,
         mut f: impl FnMut(&Row) -> Result<T>,
     ) -> Result<Vec<T>> {
         let rows = match &self.0 {
             Inner::Sqlite(c) => sqlite::query(c, sql, args)?,
-            Inner::Postgres(c) if once => c.query_once(sql, args)?,
             Inner::Postgres(c) => c.query(sql, args)?,
             Inner::Unavailable => return Err(unreachable().into()),
         };
         rows.iter().map(&mut f).collect()
+    }
+
+    /// Several statements in one round trip on PostgreSQL (in turn on SQLite), each answered with its
+    /// rows; for reads that do not depend on each other.
+    pub fn query_all(&self, statements: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>> {
+        match &self.0 {
+            Inner::Sqlite(c) => statements
+                .iter()
+                .map(|(sql, args)| Ok(sqlite::query(c, sql, args)?))
+                .collect(),
+            Inner::Postgres(c) => Ok(c.query_all(statements)?),
+            Inner::Unavailable => Err(unreachable().into()),
+        }
     }
 
     /// The first row, read by `f`; no row is an error of kind [`DbErrorKind::NoRows`].
@@ -161,20 +151,12 @@ impl Conn {
     /// A transaction that takes the write lock at once (SQLite's `BEGIN IMMEDIATE`), so a read followed
     /// by a write cannot fail half-way on a lock held by another process. Rolled back unless committed.
     pub fn transaction(&self) -> Result<Tx<'_>> {
-        self.execute_batch(self.pick("BEGIN IMMEDIATE", "BEGIN"))?;
-        Ok(Tx {
-            conn: self,
-            done: false,
-        })
+        self.begin(self.pick("BEGIN IMMEDIATE", "BEGIN"))
     }
 
     /// A transaction that takes the write lock only when it first writes.
     pub fn transaction_deferred(&self) -> Result<Tx<'_>> {
-        self.execute_batch("BEGIN")?;
-        Ok(Tx {
-            conn: self,
-            done: false,
-        })
+        self.begin("BEGIN")
     }
 
     /// A deferred transaction whose first statements (`then`, without arguments) go in the same round
@@ -183,7 +165,16 @@ impl Conn {
         if then.is_empty() {
             return self.transaction_deferred();
         }
-        self.execute_batch(&format!("BEGIN; {then}"))?;
+        self.begin(&format!("BEGIN; {then}"))
+    }
+
+    /// On PostgreSQL the `BEGIN` waits to travel with the transaction's first statement, in one round
+    /// trip (README, Performance).
+    fn begin(&self, sql: &str) -> Result<Tx<'_>> {
+        match &self.0 {
+            Inner::Postgres(c) => c.begin_later(sql),
+            _ => self.execute_batch(sql)?,
+        }
         Ok(Tx {
             conn: self,
             done: false,
@@ -250,6 +241,8 @@ impl Tx<'_> {
     pub fn commit(mut self) -> Result<()> {
         // A commit that fails (a full disk) leaves the transaction open: dropping it rolls back.
         match &self.conn.0 {
+            // A transaction that never sent a statement has nothing to commit.
+            Inner::Postgres(c) if c.drop_unsent_begin() => {}
             Inner::Postgres(c) => c.batch(c.commit_text())?,
             _ => self.conn.execute_batch("COMMIT")?,
         }
@@ -268,6 +261,11 @@ impl std::ops::Deref for Tx<'_> {
 impl Drop for Tx<'_> {
     fn drop(&mut self) {
         if !self.done {
+            if let Inner::Postgres(c) = &self.conn.0 {
+                if c.drop_unsent_begin() {
+                    return;
+                }
+            }
             let _ = self.conn.execute_batch("ROLLBACK");
         }
     }

@@ -15,16 +15,18 @@ pub fn clear_failing(conn: &Conn, hook: &str) -> Result<()> {
     Ok(())
 }
 
-/// Successes for each of `hooks`: none of them is failing any more. One statement for a batch.
+/// Successes for each hook of a JSON array (`?1`): none of them is failing any more. One statement
+/// for a batch; see [`clear_failing_all`].
+pub(crate) const CLEAR_FAILING_ALL: &str = "UPDATE hooks SET failing_since_ms = NULL
+     WHERE id IN (SELECT value FROM json_each(?1)) AND failing_since_ms IS NOT NULL";
+
+/// Successes for each of `hooks`: none of them is failing any more.
 pub fn clear_failing_all(conn: &Conn, hooks: &[&str]) -> Result<()> {
     if hooks.is_empty() {
         return Ok(());
     }
-    conn.prepare_cached(
-        "UPDATE hooks SET failing_since_ms = NULL
-         WHERE id IN (SELECT value FROM json_each(?1)) AND failing_since_ms IS NOT NULL",
-    )?
-    .execute(args![serde_json::Value::from(hooks.to_vec()).to_string()])?;
+    conn.prepare_cached(CLEAR_FAILING_ALL)?
+        .execute(args![serde_json::Value::from(hooks.to_vec()).to_string()])?;
     Ok(())
 }
 

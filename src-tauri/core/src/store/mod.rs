@@ -280,7 +280,8 @@ fn write_batch_on<T, R>(
     write: impl Fn(&Conn, &[T]) -> Result<Vec<Result<R>>>,
 ) -> Vec<Result<R>> {
     let in_one = |items: &[T]| -> Result<Vec<Result<R>>> {
-        let tx = conn.transaction_deferred()?;
+        // The batch statements find their rows by key (docs/architecture.md, Storage backends).
+        let tx = conn.transaction_with(conn.pick("", crate::by_key_only!()))?;
         let out = write(&tx, items)?;
         tx.commit()?;
         Ok(out)

@@ -100,7 +100,7 @@ pub fn insert_entries(conn: &Conn, entries: &[NewEntry<'_>]) -> Result<Vec<Optio
         })
         .collect();
     let ids: HashMap<String, i64> = conn
-        .query_once(
+        .query_map(
             "WITH ev AS (
                 INSERT INTO events (event_id, type, store, occurred_at, data, idem_key, order_key, created_at)
                 SELECT r.event_id, r.type, r.store, r.occurred_at, r.data, r.idem_key, r.order_key, r.occurred_at

@@ -128,6 +128,17 @@ macro_rules! any_id {
     };
 }
 
+/// PostgreSQL: for the rest of the transaction, plans read tables through their indexes. The
+/// engine's batch statements touch a few rows each, found by key, in tables that keep growing; a plan
+/// PostgreSQL caches for a prepared statement while a table is still small would otherwise scan the
+/// whole table on every later run (docs/architecture.md, Storage backends).
+#[macro_export]
+macro_rules! by_key_only {
+    () => {
+        "SET LOCAL enable_seqscan = off"
+    };
+}
+
 /// A result row, read by column position.
 #[derive(Debug, Clone)]
 pub struct Row(pub(crate) Vec<Value>);

@@ -25,16 +25,15 @@ pub fn claim_due(
     // A claim lost in a power cut only sends the delivery again: no sync needed.
     let conn = ctx.db.conn_relaxed();
     let tx = claims::begin_claims(&conn)?;
+    let survey = claims::survey(&tx, now)?;
     // On a shared database every worker's requests count against a destination's limit (README, Team
     // mode); this engine's own count stands where it is higher (attempts not yet recorded).
     let mut busy = in_flight.clone();
-    if ctx.db.backend() == crate::store::Backend::Postgres {
-        for (dest, n) in claims::in_flight(&tx, now)? {
-            let mine = busy.entry(dest).or_default();
-            *mine = (*mine).max(n);
-        }
+    for (dest, n) in survey.in_flight {
+        let mine = busy.entry(dest).or_default();
+        *mine = (*mine).max(n);
     }
-    let ids = due_ids(&tx, now, batch, per_dest, &busy)?;
+    let ids = due_ids(&tx, now, batch, per_dest, &busy, survey.lapsed, survey.open)?;
     let out = claims::claim(&tx, &ids, now + lease_ms, now, worker)?;
     tx.commit()?;
     Ok(out)
@@ -49,17 +48,19 @@ fn due_ids(
     batch: usize,
     per_dest: usize,
     busy: &HashMap<String, usize>,
+    lapsed: Vec<(Destination, Option<i64>, i64)>,
+    open: Vec<Destination>,
 ) -> Result<Vec<i64>> {
     let free_slots = |dest: &Destination| {
         per_dest.saturating_sub(busy.get(&dest.to_string()).copied().unwrap_or(0)) as i64
     };
     // (next_attempt_at, id) per destination: lapsed leases first, then open work below.
     let mut due: HashMap<Destination, Vec<(Option<i64>, i64)>> = HashMap::new();
-    for (dest, at, id) in claims::lapsed(tx, now)? {
+    for (dest, at, id) in lapsed {
         due.entry(dest).or_default().push((at, id));
     }
     // Test sends are sent by their caller, never by the engine.
-    let wanted: Vec<(Destination, i64)> = claims::open_destinations(tx)?
+    let wanted: Vec<(Destination, i64)> = open
         .into_iter()
         .map(|dest| {
             let free = free_slots(&dest);

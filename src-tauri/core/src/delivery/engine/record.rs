@@ -114,8 +114,7 @@ pub fn record_batch(ctx: &Ctx, items: &[Finished]) -> Vec<Result<()>> {
             .iter()
             .map(|r| (r.attempt(), r.finished.claimed.id, r.settled()))
             .collect();
-        attempts::record_many(tx, &written)?;
-        // A hook that only succeeded in this batch is cleared once, not once per attempt; one that
+        // A hook that only succeeded in this batch is cleared once, with the batch's rows; one that
         // also failed goes through its attempts in order.
         let mut failed: HashSet<&str> = HashSet::new();
         for r in &rows {
@@ -126,18 +125,16 @@ pub fn record_batch(ctx: &Ctx, items: &[Finished]) -> Vec<Result<()>> {
             }
         }
         let mut cleared: Vec<&str> = Vec::new();
-        for r in &rows {
-            match r.counts_for_health() {
-                Some(hook) if !failed.contains(hook) => {
-                    if !cleared.contains(&hook) {
-                        cleared.push(hook);
-                    }
-                    after_effects(tx, r.finished, r, false)?;
-                }
-                _ => after_effects(tx, r.finished, r, true)?,
+        for hook in rows.iter().filter_map(Rows::counts_for_health) {
+            if !failed.contains(hook) && !cleared.contains(&hook) {
+                cleared.push(hook);
             }
         }
-        hook_health::clear_failing_all(tx, &cleared)?;
+        attempts::record_many(tx, &written, &cleared)?;
+        for r in &rows {
+            let health = r.counts_for_health().is_some_and(|h| failed.contains(h));
+            after_effects(tx, r.finished, r, health)?;
+        }
         Ok(items.iter().map(|_| Ok(())).collect())
     })
 }

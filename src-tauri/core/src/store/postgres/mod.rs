@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll, Wake};
 
 use tokio_postgres::error::SqlState;
-use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Statement};
 
 pub use self::url::DatabaseUrl;
@@ -67,6 +67,8 @@ pub struct PgConn {
     statements: RefCell<HashMap<String, Statement>>,
     /// Commit without waiting for the log to reach the disk (see [`super::Db::conn_relaxed`]).
     relaxed: Cell<bool>,
+    /// A transaction's `BEGIN` (and its settings), sent with its first statement.
+    unsent_begin: RefCell<Option<String>>,
 }
 
 impl PgConn {
@@ -95,6 +97,7 @@ impl PgConn {
             client,
             statements: RefCell::new(HashMap::new()),
             relaxed: Cell::new(false),
+            unsent_begin: RefCell::new(None),
         })
     }
 
@@ -130,45 +133,80 @@ impl PgConn {
         Ok(stmt)
     }
 
+    /// Holds `sql` (a `BEGIN` and its settings) until the next statement, which carries it.
+    pub fn begin_later(&self, sql: &str) {
+        *self.unsent_begin.borrow_mut() = Some(sql.to_string());
+    }
+
+    /// Forgets a `BEGIN` no statement has carried yet; true if there was one.
+    pub fn drop_unsent_begin(&self) -> bool {
+        self.unsent_begin.borrow_mut().take().is_some()
+    }
+
+    /// Waits for `fut`, with the transaction's unsent `BEGIN` ahead of it on the wire. The driver
+    /// pipelines requests that are under way together, so both take one round trip; should the
+    /// `BEGIN` fail, the statement behind it fails too (it is never run outside the transaction).
+    fn after_begin<T>(
+        &self,
+        fut: impl Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, DbError> {
+        let begin = self.unsent_begin.borrow_mut().take();
+        match begin {
+            None => wait(fut).map_err(db_error),
+            Some(begin) => {
+                let (began, out) = wait(futures_util::future::join(
+                    self.client.batch_execute(&begin),
+                    fut,
+                ));
+                began.map_err(db_error)?;
+                out.map_err(db_error)
+            }
+        }
+    }
+
     pub fn execute(&self, sql: &str, args: &[Value]) -> Result<usize, DbError> {
         let stmt = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        let n = wait(self.client.execute(&stmt, &params)).map_err(db_error)?;
+        let n = self.after_begin(self.client.execute(&stmt, &params))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     pub fn query(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
         let stmt = self.statement(sql)?;
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a as _).collect();
-        let rows = wait(self.client.query(&stmt, &params)).map_err(db_error)?;
+        let rows = self.after_begin(self.client.query(&stmt, &params))?;
         values(&rows)
     }
 
-    /// Runs a statement unprepared, planned for this execution alone, in one round trip. For the
-    /// batch statements: a prepared statement's plan is kept, and one made while a table was still
-    /// small would scan it whole once it has grown (docs/architecture.md, Storage backends).
-    pub fn query_once(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, DbError> {
-        let typed: Vec<(&(dyn ToSql + Sync), Type)> = args
+    /// Several statements pipelined: sent together, answered in order, one round trip.
+    pub fn query_all(&self, statements: &[(&str, &[Value])]) -> Result<Vec<Vec<Row>>, DbError> {
+        let prepared = statements
             .iter()
-            .map(|a| {
-                let ty = match a {
-                    Value::Int(_) => Type::INT8,
-                    Value::Real(_) => Type::FLOAT8,
-                    Value::Text(_) => Type::TEXT,
-                    Value::Blob(_) => Type::BYTEA,
-                    // The server takes a NULL's type from where it is used.
-                    Value::Null => Type::UNKNOWN,
-                };
-                (a as &(dyn ToSql + Sync), ty)
-            })
+            .map(|(sql, _)| self.statement(sql))
+            .collect::<Result<Vec<_>, _>>()?;
+        let params: Vec<Vec<&(dyn ToSql + Sync)>> = statements
+            .iter()
+            .map(|(_, args)| args.iter().map(|a| a as _).collect())
             .collect();
-        let rows =
-            wait(self.client.query_typed(&dialect::translate(sql), &typed)).map_err(db_error)?;
-        values(&rows)
+        let all = futures_util::future::join_all(
+            prepared
+                .iter()
+                .zip(&params)
+                .map(|(stmt, params)| self.client.query(stmt, params)),
+        );
+        let answers = self.after_begin(async { Ok(all.await) })?;
+        answers
+            .into_iter()
+            .map(|rows| values(&rows.map_err(db_error)?))
+            .collect()
     }
 
     pub fn batch(&self, sql: &str) -> Result<(), DbError> {
-        wait(self.client.batch_execute(sql)).map_err(db_error)
+        let sql = match self.unsent_begin.borrow_mut().take() {
+            Some(begin) => format!("{begin}; {sql}"),
+            None => sql.to_string(),
+        };
+        wait(self.client.batch_execute(&sql)).map_err(db_error)
     }
 }
 
