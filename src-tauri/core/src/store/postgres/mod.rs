@@ -25,16 +25,21 @@ pub use self::url::DatabaseUrl;
 use super::sql::{Row, Value};
 use super::{DbError, DbErrorKind};
 
-/// The thread that drives every PostgreSQL connection's socket.
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+/// The thread that drives every PostgreSQL connection's socket: a single-threaded runtime, since its
+/// only work is moving messages, and waking one thread costs less than a scheduler's worth of them.
+fn runtime() -> &'static tokio::runtime::Handle {
+    static RT: OnceLock<tokio::runtime::Handle> = OnceLock::new();
     RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .thread_name("hookdesk-postgres")
+        let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .expect("the PostgreSQL I/O thread could not start")
+            .expect("the PostgreSQL I/O runtime could not start");
+        let handle = rt.handle().clone();
+        std::thread::Builder::new()
+            .name("hookdesk-postgres".into())
+            .spawn(move || rt.block_on(std::future::pending::<()>()))
+            .expect("the PostgreSQL I/O thread could not start");
+        handle
     })
 }
 
