@@ -278,3 +278,25 @@ fn statements_sent_together_are_answered_each_in_turn() {
     assert_eq!(answers[1][0].get::<_, i64>(0).unwrap(), 1);
     assert!(answers[2].is_empty());
 }
+
+#[test]
+fn a_postgresql_database_is_served_by_the_pool_alone() {
+    let dir = crate::support::TestDir::new();
+    if crate::support::database_of(&dir.path()).is_none() {
+        return; // SQLite keeps its two connections by design.
+    }
+    let db = crate::support::raw_db(&dir.path());
+    let sessions = || -> i64 {
+        db.read()
+            .query_row(
+                "SELECT COUNT(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name = 'hookdesk'",
+                hookdesk_core::args![],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // The migrations' session is gone; one caller at a time needs one pooled session.
+    assert_eq!(sessions(), 1);
+    assert_eq!(sessions(), 1);
+}

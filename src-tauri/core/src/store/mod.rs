@@ -82,10 +82,11 @@ enum Place {
 pub struct Db {
     data_dir: PathBuf,
     place: Place,
+    /// SQLite's two connections; on PostgreSQL they stay empty and the pool serves every caller.
     conn: Arc<Mutex<Conn>>,
     reader: Mutex<Conn>,
-    /// PostgreSQL sessions beyond the two above: ingest, claims and attempt records of one process
-    /// run side by side on a shared database, where SQLite has one writer.
+    /// PostgreSQL's sessions: ingest, claims and attempt records of one process run side by side on a
+    /// shared database, where SQLite has one writer.
     pool: Option<pool::Pool>,
 }
 
@@ -114,10 +115,14 @@ impl Db {
         };
         let conn = connect(&place)?;
         migrate::apply(&conn)?;
-        let reader = connect(&place)?;
-        let pool = match &place {
-            Place::Postgres(_) => Some(pool::Pool::new(POOL_SIZE)),
-            Place::Sqlite(_) => None,
+        // PostgreSQL's callers take their sessions from the pool: the migrations' session ends here.
+        let (conn, reader, pool) = match &place {
+            Place::Sqlite(_) => (conn, connect(&place)?, None),
+            Place::Postgres(_) => (
+                Conn::unavailable(),
+                Conn::unavailable(),
+                Some(pool::Pool::new(POOL_SIZE)),
+            ),
         };
         Ok(Db {
             data_dir: data_dir.to_path_buf(),
