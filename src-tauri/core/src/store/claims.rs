@@ -107,6 +107,19 @@ pub fn survey(conn: &Conn, now: i64) -> Result<Survey> {
     })
 }
 
+/// [`due_for`] on PostgreSQL: `?2` a JSON array of `{dest, n}`, each destination read through its
+/// index up to its `n` rows.
+const DUE_FOR: &str = concat!(
+    "SELECT x.dest, d.next_attempt_at, d.id
+     FROM json_to_recordset(CAST(?2 AS json)) AS x(dest TEXT, n BIGINT)
+     CROSS JOIN LATERAL (
+        SELECT d.next_attempt_at, d.id FROM deliveries d
+        WHERE d.dest = x.dest AND d.status IN ('pending','failed') AND d.next_attempt_at <= ?1 AND ",
+    in_order!(),
+    "
+        ORDER BY d.next_attempt_at, d.id LIMIT x.n) AS d"
+);
+
 /// For each `(destination, limit)`, up to `limit` of its open deliveries due at `now`, as
 /// [`due_at`] reads them: `(destination, next_attempt_at, id)`. One statement for every destination
 /// on PostgreSQL, where each statement is a round trip; one each on SQLite, in-process.
@@ -129,19 +142,10 @@ pub fn due_for(
         .map(|(dest, n)| serde_json::json!({"dest": dest.to_string(), "n": n}))
         .collect();
     conn.query_map(
-concat!(
-        "SELECT x.dest, d.next_attempt_at, d.id
-         FROM json_to_recordset(CAST(?2 AS json)) AS x(dest TEXT, n BIGINT)
-         CROSS JOIN LATERAL (
-            SELECT d.next_attempt_at, d.id FROM deliveries d
-            WHERE d.dest = x.dest AND d.status IN ('pending','failed') AND d.next_attempt_at <= ?1 AND ",
-        in_order!(),
-        "
-            ORDER BY d.next_attempt_at, d.id LIMIT x.n) AS d"
-    ),
-args![now, serde_json::Value::from(wanted).to_string()],
+        DUE_FOR,
+        args![now, serde_json::Value::from(wanted).to_string()],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-)
+    )
 }
 
 /// Up to `limit` of a destination's open deliveries due at `now`, in due order and in order where
@@ -193,24 +197,23 @@ pub fn claim(
             .query_map(args![ids], read_claimed)?
             .collect();
     }
-    // Ids as arrays, not `IN (subquery)`: PostgreSQL keeps a prepared statement's plan, and one made
-    // while a table was small would scan it whole once it has grown.
-    conn.query_map(
-concat!(
-        "WITH c AS (
-            UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4
-            WHERE id = ",
-        any_id!("?1"),
-        "
-            RETURNING id, dest, store, event_type, event_row, attempts, retry_preset, retry_base, resend)
-         SELECT c.id, c.dest, c.store, c.event_type, e.event_id, e.occurred_at, e.data, c.attempts,
-                c.retry_preset, c.retry_base, c.resend
-         FROM c JOIN events e ON e.id = c.event_row
-         WHERE e.id = ANY(ARRAY(SELECT event_row FROM c)) ORDER BY c.id"
-    ),
-args![ids, lease_until, now, worker], read_claimed,
-)
+    conn.query_map(CLAIM, args![ids, lease_until, now, worker], read_claimed)
 }
+
+/// [`claim`] on PostgreSQL: marks the deliveries of `?1` (a JSON array of ids) as in flight and
+/// answers them with their events. Ids as arrays, not `IN (subquery)`, so the primary keys are probed.
+const CLAIM: &str = concat!(
+    "WITH c AS (
+        UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4
+        WHERE id = ",
+    any_id!("?1"),
+    "
+        RETURNING id, dest, store, event_type, event_row, attempts, retry_preset, retry_base, resend)
+     SELECT c.id, c.dest, c.store, c.event_type, e.event_id, e.occurred_at, e.data, c.attempts,
+            c.retry_preset, c.retry_base, c.resend
+     FROM c JOIN events e ON e.id = c.event_row
+     WHERE e.id = ANY(ARRAY(SELECT event_row FROM c)) ORDER BY c.id"
+);
 
 fn read_claimed(r: &crate::store::Row) -> Result<Claimed> {
     Ok(Claimed {
