@@ -149,8 +149,9 @@ impl PgConn {
     }
 
     /// Waits for `fut`, with the transaction's unsent `BEGIN` ahead of it on the wire. The driver
-    /// pipelines requests that are under way together, so both take one round trip; should the
-    /// `BEGIN` fail, the statement behind it fails too (it is never run outside the transaction).
+    /// pipelines requests that are under way together, so both take one round trip. Should a setting
+    /// or the lock sent with the `BEGIN` fail, the transaction is aborted and the statement behind it
+    /// fails too; the error answered is the first one.
     fn after_begin<T>(
         &self,
         fut: impl Future<Output = Result<T, tokio_postgres::Error>>,
