@@ -140,7 +140,7 @@ pub struct StorePatch {
 
 /// For the delivery engine (no user involved): the store an event belongs to.
 pub fn get_internal(ctx: &Ctx, id: &str) -> Result<Store> {
-    store::stores::get(&ctx.db.read(), id)?.ok_or_else(|| Error::NotFound(format!("store {id}")))
+    super::snapshot::Snapshot::new().require_store(ctx, id)
 }
 
 /// For ingest: an event for an unknown store is refused on its `store` field.

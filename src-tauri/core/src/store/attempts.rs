@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::domain::{DeliveryStatus, Trigger};
-use crate::store::{Backend, Conn};
+use crate::store::{json_arg, Backend, Conn};
 use crate::Result;
 use crate::{any_id, args};
 
@@ -65,7 +65,7 @@ pub fn insert(conn: &Conn, a: &NewAttempt<'_>) -> Result<i64> {
 }
 
 fn pairs_json(pairs: &[(String, String)]) -> String {
-    serde_json::to_string(pairs).unwrap_or_default()
+    json_arg(pairs)
 }
 
 /// A delivery's state after an attempt: one more attempt made, no longer in flight.
@@ -155,12 +155,8 @@ pub fn record_many(
             })
         })
         .collect();
-    let record = args![
-        serde_json::Value::from(attempts).to_string(),
-        serde_json::Value::from(settled).to_string(),
-        serde_json::Value::from(ids).to_string()
-    ];
-    let clear = args![serde_json::Value::from(cleared.to_vec()).to_string()];
+    let record = args![json_arg(&attempts), json_arg(&settled), json_arg(&ids)];
+    let clear = args![json_arg(cleared)];
     conn.query_all(&[
         (RECORD_MANY, record),
         (super::hook_health::CLEAR_FAILING_ALL, clear),

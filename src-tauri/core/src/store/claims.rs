@@ -3,7 +3,7 @@
 //! is gone. How many a claim takes per destination is the engine's rule (`delivery/engine/claim.rs`).
 
 use crate::domain::{Destination, RetryPreset, Trigger};
-use crate::store::{Backend, Conn, Tx};
+use crate::store::{json_arg, Backend, Conn, Tx};
 use crate::Result;
 use crate::{any_id, args};
 
@@ -141,11 +141,9 @@ pub fn due_for(
         .iter()
         .map(|(dest, n)| serde_json::json!({"dest": dest.to_string(), "n": n}))
         .collect();
-    conn.query_map(
-        DUE_FOR,
-        args![now, serde_json::Value::from(wanted).to_string()],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
+    conn.query_map(DUE_FOR, args![now, json_arg(&wanted)], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })
 }
 
 /// Up to `limit` of a destination's open deliveries due at `now`, in due order and in order where
@@ -180,7 +178,7 @@ pub fn claim(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = serde_json::Value::from(ids.to_vec()).to_string();
+    let ids = json_arg(ids);
     if conn.backend() == Backend::Sqlite {
         conn.prepare_cached(
             "UPDATE deliveries SET status = 'delivering', lease_until = ?2, updated_at = ?3, claimed_by = ?4

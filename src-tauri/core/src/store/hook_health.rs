@@ -3,7 +3,7 @@
 //! (`delivery/engine/record.rs`); these are its writes to the `hooks` table.
 
 use crate::args;
-use crate::store::Conn;
+use crate::store::{json_arg, Conn};
 use crate::Result;
 
 /// A success: the hook is no longer failing.
@@ -26,7 +26,7 @@ pub fn clear_failing_all(conn: &Conn, hooks: &[&str]) -> Result<()> {
         return Ok(());
     }
     conn.prepare_cached(CLEAR_FAILING_ALL)?
-        .execute(args![serde_json::Value::from(hooks.to_vec()).to_string()])?;
+        .execute(args![json_arg(hooks)])?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use crate::args;
-use crate::store::Conn;
+use crate::store::{json_arg, Conn};
 
 use crate::Result;
 
@@ -42,7 +42,7 @@ pub fn existing(conn: &Conn, token_hashes: &[&str]) -> Result<HashSet<String>> {
         "SELECT token_hash FROM ingest_tokens WHERE token_hash IN (SELECT value FROM json_each(?1))",
     )?
     .query_map(
-        args![serde_json::Value::from(token_hashes.to_vec()).to_string()],
+        args![json_arg(token_hashes)],
         |r| r.get(0),
     )?
     .collect()

@@ -42,6 +42,7 @@ pub use db_error::{DbError, DbErrorKind};
 pub use migrate::known_schema_version;
 pub use postgres::listen::Listener as WorkListener;
 pub use postgres::DatabaseUrl;
+pub(crate) use sql::json_arg;
 pub use sql::{FromValue, Row, ToValue, Value};
 pub use sqlite::{commits, relaxed_commits, wal_frames};
 

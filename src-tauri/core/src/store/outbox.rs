@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::args;
 use crate::domain::{Destination, RetryPreset};
-use crate::store::{Backend, Conn, OptionalExt};
+use crate::store::{json_arg, Backend, Conn, OptionalExt};
 use crate::Result;
 
 /// An event as it is written to the outbox.
@@ -119,8 +119,8 @@ pub fn insert_entries(conn: &Conn, entries: &[NewEntry<'_>]) -> Result<Vec<Optio
              )
              SELECT event_id, id FROM ev",
             args![
-                serde_json::Value::from(events).to_string(),
-                serde_json::Value::from(deliveries).to_string()
+                json_arg(&events),
+                json_arg(&deliveries)
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?

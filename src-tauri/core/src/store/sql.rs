@@ -139,6 +139,12 @@ macro_rules! by_key_only {
     };
 }
 
+/// A list of rows, ids or keys as the one JSON argument of a batch statement (`json_each(?N)`,
+/// `json_populate_recordset`). Lists of plain values and JSON values always serialize.
+pub(crate) fn json_arg<T: serde::Serialize + ?Sized>(list: &T) -> String {
+    serde_json::to_string(list).unwrap_or_default()
+}
+
 /// A result row, read by column position.
 #[derive(Debug, Clone)]
 pub struct Row(pub(crate) Vec<Value>);

@@ -1,7 +1,7 @@
 //! The `stores` table.
 
 use crate::args;
-use crate::store::{Conn, OptionalExt, Row};
+use crate::store::{json_arg, Conn, OptionalExt, Row};
 
 use crate::domain::{Label, MerchKey, RestaurantId, Store, StoreId};
 use crate::Result;
@@ -63,7 +63,7 @@ pub fn get_many(conn: &Conn, ids: &[&str]) -> Result<Vec<Store>> {
             "SELECT id, name, merch_key, restaurant_id FROM stores
              WHERE id IN (SELECT value FROM json_each(?1))",
         )?
-        .query_map(args![serde_json::Value::from(ids).to_string()], read)?
+        .query_map(args![json_arg(&ids)], read)?
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .filter_map(|s| s.ok())

@@ -70,10 +70,7 @@ fn intake(ctx: &Ctx, jobs: &[(Presented, NewEvent)]) -> Vec<crate::Result<Enqueu
     let presented: Vec<&Presented> = jobs.iter().map(|(p, _)| p).collect();
     let allowed = match require_tokens(ctx, &presented, Permission::EmitEvents) {
         Ok(a) => a,
-        Err(e) => {
-            let e = Arc::new(e);
-            return jobs.iter().map(|_| Err(shared_error(&e))).collect();
-        }
+        Err(e) => return jobs.iter().map(|_| Err(shared_error(&e))).collect(),
     };
     let events: Vec<NewEvent> = jobs
         .iter()
